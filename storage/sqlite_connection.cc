@@ -1,0 +1,185 @@
+#include "storage/sqlite_connection.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "glog/logging.h"
+#include "storage/sqlite_status.h"
+
+namespace accesstokens {
+
+SqliteStatement::SqliteStatement(SqliteConnection* connection,
+                                 sqlite3_stmt* statement, const char* sql)
+    : connection_(connection), statement_(statement), sql_(sql) {}
+
+SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
+    : connection_(other.connection_),
+      statement_(std::exchange(other.statement_, nullptr)),
+      sql_(other.sql_) {}
+
+SqliteStatement::~SqliteStatement() {
+  if (statement_ != nullptr) {
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+  }
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(statement_, index, value);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index, absl::string_view text) {
+  sqlite3_bind_text64(statement_, index, text.data(), text.size(),
+                      SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::BindBlob(int index, absl::string_view bytes) {
+  sqlite3_bind_blob64(statement_, index, bytes.data(), bytes.size(),
+                      SQLITE_TRANSIENT);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::BindNull(int index) {
+  sqlite3_bind_null(statement_, index);
+  return *this;
+}
+
+SqliteStatement& SqliteStatement::Bind(int index,
+                                       std::optional<int64_t> value) {
+  return value.has_value() ? Bind(index, *value) : BindNull(index);
+}
+
+absl::StatusOr<bool> SqliteStatement::Step() {
+  const int rc = sqlite3_step(statement_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return SqliteError(connection_->handle(), rc, sql_);
+}
+
+absl::Status SqliteStatement::Run() {
+  absl::StatusOr<bool> row = Step();
+  if (!row.ok()) return row.status();
+  return absl::OkStatus();
+}
+
+bool SqliteStatement::IsNull(int column) const {
+  return sqlite3_column_type(statement_, column) == SQLITE_NULL;
+}
+
+int64_t SqliteStatement::ColumnInt64(int column) const {
+  return sqlite3_column_int64(statement_, column);
+}
+
+std::optional<int64_t> SqliteStatement::ColumnOptionalInt64(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return ColumnInt64(column);
+}
+
+std::string SqliteStatement::ColumnText(int column) const {
+  const unsigned char* text = sqlite3_column_text(statement_, column);
+  if (text == nullptr) return std::string();
+  return std::string(reinterpret_cast<const char*>(text),
+                     sqlite3_column_bytes(statement_, column));
+}
+
+std::string SqliteStatement::ColumnBlob(int column) const {
+  const void* blob = sqlite3_column_blob(statement_, column);
+  if (blob == nullptr) return std::string();
+  return std::string(static_cast<const char*>(blob),
+                     sqlite3_column_bytes(statement_, column));
+}
+
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
+    const std::string& path, absl::Duration busy_timeout) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status status = SqliteError(db, rc, "open");
+    sqlite3_close_v2(db);
+    return absl::Status(status.code(),
+                        absl::StrCat("cannot open database \"", path,
+                                     "\": ", status.message()));
+  }
+  std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db));
+  sqlite3_busy_timeout(db, static_cast<int>(absl::ToInt64Milliseconds(
+                               busy_timeout)));
+
+  // WAL lets readers run beside the single writer. synchronous=FULL syncs the
+  // WAL on every commit, so a call that returned OK survives a power loss.
+  absl::Status status = connection->Execute(
+      "PRAGMA journal_mode=WAL;"
+      "PRAGMA synchronous=FULL;"
+      "PRAGMA foreign_keys=ON;");
+  if (!status.ok()) return status;
+  return connection;
+}
+
+SqliteConnection::~SqliteConnection() {
+  for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+  const int rc = sqlite3_close(db_);
+  if (rc != SQLITE_OK) {
+    LOG(ERROR) << "closing the database failed: " << sqlite3_errstr(rc);
+  }
+}
+
+absl::StatusOr<SqliteStatement> SqliteConnection::Prepare(const char* sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) return SqliteStatement(this, it->second, sql);
+
+  sqlite3_stmt* statement = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                    &statement, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+  statements_.emplace(sql, statement);
+  return SqliteStatement(this, statement, sql);
+}
+
+absl::Status SqliteConnection::Execute(const char* sql) {
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteConnection::QueryInt64(const char* sql) {
+  absl::StatusOr<SqliteStatement> statement = Prepare(sql);
+  if (!statement.ok()) return statement.status();
+  absl::StatusOr<bool> row = statement->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return absl::InternalError(absl::StrCat("query returned no row: ", sql));
+  }
+  return statement->ColumnInt64(0);
+}
+
+bool SqliteConnection::InAutocommit() const {
+  return sqlite3_get_autocommit(db_) != 0;
+}
+
+SqliteTransaction::SqliteTransaction(SqliteConnection* connection, Mode mode)
+    : connection_(connection) {
+  status_ = connection_->Execute(mode == Mode::kImmediate ? "BEGIN IMMEDIATE"
+                                                          : "BEGIN");
+  open_ = status_.ok();
+}
+
+SqliteTransaction::~SqliteTransaction() {
+  if (open_ && !connection_->InAutocommit()) {
+    absl::Status status = connection_->Execute("ROLLBACK");
+    LOG_IF(ERROR, !status.ok()) << "rollback failed: " << status;
+  }
+}
+
+absl::Status SqliteTransaction::Commit() {
+  if (!status_.ok()) return status_;
+  absl::Status status = connection_->Execute("COMMIT");
+  if (status.ok()) open_ = false;
+  return status;
+}
+
+}  // namespace accesstokens

@@ -1,0 +1,112 @@
+// The SQLite implementation of Store: one file in WAL mode, one writer
+// thread with group commit, and a pool of reader connections.
+#ifndef ACCESSTOKENS_STORAGE_SQLITE_STORE_H_
+#define ACCESSTOKENS_STORAGE_SQLITE_STORE_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "storage/sqlite_connection.h"
+#include "storage/sqlite_writer.h"
+#include "storage/store.h"
+
+namespace accesstokens {
+
+struct SqliteStoreOptions {
+  // Path of the database file; created with its schema if missing. The WAL
+  // and shared-memory files sit beside it with the suffixes -wal and -shm.
+  std::string path;
+  // Domain of bot user emails.
+  std::string email_domain = "example.com";
+  // How long a statement waits for a lock held by another connection or
+  // process before it fails with UNAVAILABLE.
+  absl::Duration busy_timeout = absl::Seconds(5);
+  // Most reader connections open at once; further readers wait for one.
+  size_t max_readers = 16;
+  // Most writes committed in one transaction.
+  size_t max_batch_size = 256;
+};
+
+// See Store. Thread-safe.
+class SqliteStore final : public Store {
+ public:
+  // Opens the database, creating it if needed, and migrates its schema.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
+      SqliteStoreOptions options);
+
+  // Finishes the writes already submitted, then closes every connection.
+  // REQUIRES: no read is running.
+  ~SqliteStore() override;
+
+  // Schema version of the open database.
+  int64_t schema_version() const { return schema_version_; }
+
+  absl::StatusOr<GroupRecord> GetGroup(int64_t group_id) override;
+  absl::StatusOr<ProjectRecord> GetProject(int64_t project_id) override;
+  absl::StatusOr<TokenRecord> GetAccessToken(int64_t token_id) override;
+  absl::StatusOr<Page<TokenRecord>> ListAccessTokens(
+      const TokenListQuery& query) override;
+  absl::StatusOr<BotUserRecord> GetBotUser(int64_t user_id) override;
+  absl::StatusOr<Page<BotUserRecord>> ListBotUsers(
+      const ResourceRef& parent, const PageQuery& page) override;
+  absl::StatusOr<TokenOwnership> FindTokenByDigest(
+      absl::string_view digest) override;
+  absl::Status CheckDigestKey(absl::string_view fingerprint) override;
+
+  void CreateGroup(NewGroup group, WriteCallback<GroupRecord> done) override;
+  void UpdateGroup(GroupUpdate update,
+                   WriteCallback<GroupRecord> done) override;
+  void CreateProject(NewProject project,
+                     WriteCallback<ProjectRecord> done) override;
+  void CreateAccessToken(NewAccessToken token,
+                         WriteCallback<CreatedAccessToken> done) override;
+  void RevokeAccessToken(const ResourceRef& parent, int64_t token_id,
+                         absl::Time now,
+                         WriteCallback<TokenRecord> done) override;
+
+ private:
+  // A reader connection on loan from the pool; returned on destruction.
+  class Reader {
+   public:
+    Reader(SqliteStore* store, std::unique_ptr<SqliteConnection> connection);
+    Reader(Reader&&) = default;
+    ~Reader();
+    SqliteConnection& operator*() { return *connection_; }
+
+   private:
+    SqliteStore* store_;
+    std::unique_ptr<SqliteConnection> connection_;
+  };
+
+  SqliteStore(SqliteStoreOptions options, int64_t schema_version,
+              std::unique_ptr<SqliteConnection> writer_connection);
+
+  absl::StatusOr<Reader> AcquireReader();
+
+  // Runs `work` on the writer thread and passes its result to `done` once
+  // the result is durable.
+  template <typename T>
+  void Write(absl::AnyInvocable<absl::StatusOr<T>(SqliteConnection&)> work,
+             WriteCallback<T> done);
+
+  const SqliteStoreOptions options_;
+  const int64_t schema_version_;
+
+  absl::Mutex readers_mu_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_readers_
+      ABSL_GUARDED_BY(readers_mu_);
+  size_t open_readers_ ABSL_GUARDED_BY(readers_mu_) = 0;
+
+  // Declared last so that it is destroyed first, while the rest is intact.
+  std::unique_ptr<SqliteWriter> writer_;
+};
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_STORAGE_SQLITE_STORE_H_

@@ -1,0 +1,98 @@
+#include "storage/sqlite_writer.h"
+
+#include <utility>
+
+#include "glog/logging.h"
+
+namespace accesstokens {
+
+SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection,
+                           size_t max_batch_size)
+    : connection_(std::move(connection)),
+      max_batch_size_(max_batch_size),
+      thread_([this] { Run(); }) {}
+
+SqliteWriter::~SqliteWriter() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+}
+
+void SqliteWriter::Submit(Work work, Completion completion) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stopping_) {
+      queue_.push_back(Item{std::move(work), std::move(completion)});
+      return;
+    }
+  }
+  completion(absl::UnavailableError("the server is shutting down"));
+}
+
+void SqliteWriter::Run() {
+  std::vector<Item> batch;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SqliteWriter* writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+               writer->mu_) {
+            return writer->stopping_ || !writer->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // Stopping, and nothing left to write.
+      while (!queue_.empty() && batch.size() < max_batch_size_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteWriter::RunBatch(std::vector<Item>& batch) {
+  SqliteConnection& db = *connection_;
+  std::vector<absl::Status> outcomes(batch.size());
+
+  SqliteTransaction transaction(&db, SqliteTransaction::Mode::kImmediate);
+  absl::Status batch_status = transaction.status();
+
+  // Each item runs in its own savepoint so that a failing item leaves no
+  // trace while the others keep their changes.
+  for (size_t i = 0; i < batch.size() && batch_status.ok(); ++i) {
+    absl::Status status = db.Execute("SAVEPOINT item");
+    if (status.ok()) status = batch[i].work(db);
+
+    if (db.InAutocommit()) {
+      // SQLite rolled the whole transaction back on its own (disk full, I/O
+      // error), taking the earlier items with it.
+      batch_status = status.ok() ? absl::UnavailableError(
+                                       "the write transaction was rolled "
+                                       "back by the database")
+                                 : status;
+      break;
+    }
+    if (!status.ok()) {
+      absl::Status rollback = db.Execute("ROLLBACK TO item");
+      if (!rollback.ok()) batch_status = rollback;
+    }
+    absl::Status release = db.Execute("RELEASE item");
+    if (!release.ok() && batch_status.ok()) batch_status = release;
+    outcomes[i] = status;
+  }
+
+  if (batch_status.ok()) batch_status = transaction.Commit();
+  if (!batch_status.ok()) {
+    LOG(ERROR) << "write batch of " << batch.size()
+               << " items failed: " << batch_status;
+  }
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i].completion(batch_status.ok() ? outcomes[i] : batch_status);
+  }
+}
+
+}  // namespace accesstokens

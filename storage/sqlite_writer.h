@@ -1,0 +1,73 @@
+// The single writer of a SQLite database: a thread with its own connection
+// that runs every write, gathering the writes that arrive together into one
+// transaction so that they share one disk flush (group commit).
+#ifndef ACCESSTOKENS_STORAGE_SQLITE_WRITER_H_
+#define ACCESSTOKENS_STORAGE_SQLITE_WRITER_H_
+
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/sqlite_connection.h"
+
+namespace accesstokens {
+
+// Runs write work items in submission order on one thread. All items that
+// are waiting when the thread becomes free form one batch: one transaction
+// in which each item runs inside its own savepoint. An item that fails is
+// rolled back alone; the others still commit. Every item's completion runs
+// after the batch's COMMIT returned, so a caller hears OK only once its
+// change is durable; if the commit fails, every item of the batch fails
+// with that status.
+//
+// Thread-safe: Submit() may be called from any thread.
+class SqliteWriter {
+ public:
+  // Changes the database through the writer's connection. Returns OK to
+  // keep the item's changes, or an error to roll them back.
+  using Work = absl::AnyInvocable<absl::Status(SqliteConnection&)>;
+  // Receives the item's final status, on the writer thread.
+  using Completion = absl::AnyInvocable<void(absl::Status)>;
+
+  // Starts the writer thread. Batches hold at most `max_batch_size` items.
+  SqliteWriter(std::unique_ptr<SqliteConnection> connection,
+               size_t max_batch_size);
+
+  // Runs the items already submitted, then stops the thread.
+  ~SqliteWriter();
+
+  SqliteWriter(const SqliteWriter&) = delete;
+  SqliteWriter& operator=(const SqliteWriter&) = delete;
+
+  // Queues `work`; `completion` receives its outcome. After shutdown has
+  // begun, `completion` receives UNAVAILABLE at once.
+  void Submit(Work work, Completion completion);
+
+ private:
+  struct Item {
+    Work work;
+    Completion completion;
+  };
+
+  void Run();
+  void RunBatch(std::vector<Item>& batch);
+
+  const std::unique_ptr<SqliteConnection> connection_;
+  const size_t max_batch_size_;
+
+  absl::Mutex mu_;
+  std::deque<Item> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+
+  std::thread thread_;
+};
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_STORAGE_SQLITE_WRITER_H_
