@@ -1,0 +1,93 @@
+// The gRPC service AccessTokenService on gRPC's callback API. Handlers
+// validate the request, apply the policy and call the store; reads run on
+// the gRPC thread, writes on the store's writer thread, and a write's RPC
+// finishes only after its commit is durable.
+#ifndef ACCESSTOKENS_SERVICE_ACCESS_TOKEN_SERVICE_H_
+#define ACCESSTOKENS_SERVICE_ACCESS_TOKEN_SERVICE_H_
+
+#include "accesstokens/v1/access_token_service.grpc.pb.h"
+#include "service/clock.h"
+#include "service/token_secrets.h"
+#include "storage/store.h"
+
+namespace accesstokens {
+
+struct ServiceOptions {
+  // Longest time a token may live, in days; also the lifetime of a token
+  // created without an expiry date.
+  int max_token_lifetime_days = 365;
+};
+
+// Thread-safe. The store, clock and secrets must outlive the service.
+class AccessTokenServiceImpl final
+    : public v1::AccessTokenService::CallbackService {
+ public:
+  AccessTokenServiceImpl(Store* store, const Clock* clock,
+                         const TokenSecrets* secrets, ServiceOptions options);
+
+  grpc::ServerUnaryReactor* CreateGroup(
+      grpc::CallbackServerContext* context,
+      const v1::CreateGroupRequest* request,
+      v1::CreateGroupResponse* response) override;
+  grpc::ServerUnaryReactor* GetGroup(grpc::CallbackServerContext* context,
+                                     const v1::GetGroupRequest* request,
+                                     v1::GetGroupResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateGroup(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateGroupRequest* request,
+      v1::UpdateGroupResponse* response) override;
+  grpc::ServerUnaryReactor* CreateProject(
+      grpc::CallbackServerContext* context,
+      const v1::CreateProjectRequest* request,
+      v1::CreateProjectResponse* response) override;
+  grpc::ServerUnaryReactor* GetProject(
+      grpc::CallbackServerContext* context,
+      const v1::GetProjectRequest* request,
+      v1::GetProjectResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAccessToken(
+      grpc::CallbackServerContext* context,
+      const v1::CreateAccessTokenRequest* request,
+      v1::CreateAccessTokenResponse* response) override;
+  grpc::ServerUnaryReactor* GetAccessToken(
+      grpc::CallbackServerContext* context,
+      const v1::GetAccessTokenRequest* request,
+      v1::GetAccessTokenResponse* response) override;
+  grpc::ServerUnaryReactor* ListAccessTokens(
+      grpc::CallbackServerContext* context,
+      const v1::ListAccessTokensRequest* request,
+      v1::ListAccessTokensResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeAccessToken(
+      grpc::CallbackServerContext* context,
+      const v1::RevokeAccessTokenRequest* request,
+      v1::RevokeAccessTokenResponse* response) override;
+  grpc::ServerUnaryReactor* AuthenticateAccessToken(
+      grpc::CallbackServerContext* context,
+      const v1::AuthenticateAccessTokenRequest* request,
+      v1::AuthenticateAccessTokenResponse* response) override;
+  grpc::ServerUnaryReactor* GetBotUser(
+      grpc::CallbackServerContext* context,
+      const v1::GetBotUserRequest* request,
+      v1::GetBotUserResponse* response) override;
+  grpc::ServerUnaryReactor* ListBotUsers(
+      grpc::CallbackServerContext* context,
+      const v1::ListBotUsersRequest* request,
+      v1::ListBotUsersResponse* response) override;
+  grpc::ServerUnaryReactor* ListScopes(
+      grpc::CallbackServerContext* context,
+      const v1::ListScopesRequest* request,
+      v1::ListScopesResponse* response) override;
+
+ private:
+  absl::Status Authenticate(grpc::CallbackServerContext* context,
+                            const v1::AuthenticateAccessTokenRequest& request,
+                            v1::AuthenticateAccessTokenResponse* response);
+
+  Store* const store_;
+  const Clock* const clock_;
+  const TokenSecrets* const secrets_;
+  const ServiceOptions options_;
+};
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_SERVICE_ACCESS_TOKEN_SERVICE_H_

@@ -1,0 +1,16 @@
+// The one conversion from absl::Status to grpc::Status at the RPC edge.
+#ifndef ACCESSTOKENS_SERVICE_GRPC_STATUS_H_
+#define ACCESSTOKENS_SERVICE_GRPC_STATUS_H_
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+
+namespace accesstokens {
+
+// Converts `status` with the same code and message. INTERNAL and UNKNOWN are
+// logged, because they mean a bug.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_SERVICE_GRPC_STATUS_H_

@@ -1,0 +1,19 @@
+// Conversion of stored records to their API messages.
+#ifndef ACCESSTOKENS_SERVICE_PROTO_CONVERSION_H_
+#define ACCESSTOKENS_SERVICE_PROTO_CONVERSION_H_
+
+#include "absl/time/time.h"
+#include "accesstokens/v1/resources.pb.h"
+#include "storage/store.h"
+
+namespace accesstokens {
+
+void ToProto(const GroupRecord& group, v1::Group* out);
+void ToProto(const ProjectRecord& project, v1::Project* out);
+// The token's state is computed at `now`. The secret is never set here.
+void ToProto(const TokenRecord& token, absl::Time now, v1::AccessToken* out);
+void ToProto(const BotUserRecord& user, v1::BotUser* out);
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_SERVICE_PROTO_CONVERSION_H_

@@ -1,0 +1,75 @@
+// The running accesstokens server: the store, the token secrets, the
+// AccessTokenService, the health service and server reflection on one gRPC
+// server.
+#ifndef ACCESSTOKENS_SERVICE_SERVER_H_
+#define ACCESSTOKENS_SERVICE_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "service/access_token_service.h"
+#include "service/clock.h"
+#include "service/token_secrets.h"
+#include "storage/sqlite_store.h"
+
+namespace accesstokens {
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free port.
+  std::string listen_address = "127.0.0.1:50051";
+  // SQLite database file; created with its folder if missing.
+  std::string database_path = "data/accesstokens.db";
+  // File with the key of the token digests; created with fresh random key
+  // material if missing.
+  std::string secret_key_path = "data/secret.key";
+  // Domain of bot user emails.
+  std::string email_domain = "example.com";
+  // Prefix of every token secret.
+  std::string token_prefix = "glpat-";
+  // Longest token lifetime, and the lifetime of tokens without a date.
+  int max_token_lifetime_days = 365;
+};
+
+// Checks the options that do not need the file system or the network.
+// INVALID_ARGUMENT names the option and the allowed values.
+absl::Status ValidateServerOptions(const ServerOptions& options);
+
+// Thread-safe.
+class Server {
+ public:
+  // Opens the database and starts serving. `clock` must outlive the server.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(ServerOptions options,
+                                                       const Clock* clock);
+
+  // Shuts down with a grace period of 10 seconds unless Shutdown() ran.
+  ~Server();
+
+  // Stops accepting calls, lets calls in flight finish for up to `grace`,
+  // cancels the rest, then closes the database. Later calls do nothing.
+  void Shutdown(absl::Duration grace);
+
+  // The port the server listens on, also when the options asked for 0.
+  int port() const { return port_; }
+  // The address the server listens on, with the actual port.
+  const std::string& address() const { return address_; }
+  int64_t schema_version() const { return store_->schema_version(); }
+
+ private:
+  Server() = default;
+
+  ServerOptions options_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<TokenSecrets> secrets_;
+  std::unique_ptr<AccessTokenServiceImpl> service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  int port_ = 0;
+  std::string address_;
+  bool shut_down_ = false;
+};
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_SERVICE_SERVER_H_

@@ -1,0 +1,59 @@
+// Token secrets: generating them and computing the keyed digest that the
+// store keeps in their place.
+#ifndef ACCESSTOKENS_SERVICE_TOKEN_SECRETS_H_
+#define ACCESSTOKENS_SERVICE_TOKEN_SECRETS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace accesstokens {
+
+// Random bytes in a secret: 24 bytes, 192 bits, 32 URL-safe characters.
+inline constexpr int kSecretRandomBytes = 24;
+// Fewest bytes of digest key material accepted from a key file.
+inline constexpr int kMinKeyBytes = 32;
+
+// Generates secrets as a prefix plus random URL-safe characters, and digests
+// them with HMAC-SHA256 under a server key. Without the key, a stolen
+// database cannot be used to confirm guessed secrets.
+//
+// Immutable after construction, so thread-safe.
+class TokenSecrets {
+ public:
+  // Reads the key from `key_path`. If the file does not exist, creates it
+  // (and its folder) with fresh random key material, readable by the owner
+  // only. INVALID_ARGUMENT for a prefix with characters other than letters,
+  // digits, '-' and '_', or longer than 32 characters; FAILED_PRECONDITION
+  // for a key file shorter than kMinKeyBytes.
+  static absl::StatusOr<TokenSecrets> Create(const std::string& key_path,
+                                             std::string prefix);
+
+  // Returns a new secret: the prefix plus 192 bits from OpenSSL's CSPRNG,
+  // base64url-encoded. Fails only if the CSPRNG fails.
+  absl::StatusOr<std::string> Generate() const;
+
+  // Returns the 32-byte HMAC-SHA256 of `secret` under the key.
+  std::string Digest(absl::string_view secret) const;
+
+  // Returns a value that identifies the key without revealing it, so that a
+  // database can tell whether it is opened with the key that wrote it.
+  std::string KeyFingerprint() const;
+
+  const std::string& prefix() const { return prefix_; }
+
+ private:
+  TokenSecrets(std::string key, std::string prefix)
+      : key_(std::move(key)), prefix_(std::move(prefix)) {}
+
+  std::string key_;
+  std::string prefix_;
+};
+
+// Checks a token prefix: at most 32 letters, digits, '-' or '_'.
+absl::Status ValidateTokenPrefix(absl::string_view prefix);
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_SERVICE_TOKEN_SECRETS_H_
