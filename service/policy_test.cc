@@ -1,0 +1,171 @@
+#include "service/policy.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+
+namespace accesstokens {
+namespace {
+
+const absl::CivilDay kToday(2026, 12, 4);
+
+void ExpectInvalid(const absl::Status& status, const std::string& fragment) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(), fragment))
+      << "message \"" << status.message() << "\" lacks \"" << fragment << "\"";
+}
+
+TEST(ParseScopesTest, CollapsesDuplicates) {
+  absl::StatusOr<uint32_t> bits = ParseScopes(
+      {v1::SCOPE_API, v1::SCOPE_READ_REPOSITORY, v1::SCOPE_API});
+  ASSERT_TRUE(bits.ok()) << bits.status();
+  EXPECT_EQ(*bits, (1u << v1::SCOPE_API) | (1u << v1::SCOPE_READ_REPOSITORY));
+}
+
+TEST(ParseScopesTest, AcceptsEveryScope) {
+  for (int scope = 1; scope <= 6; ++scope) {
+    EXPECT_TRUE(ParseScopes({scope}).ok()) << scope;
+  }
+}
+
+TEST(ParseScopesTest, RejectsEmptyUnspecifiedAndUnknown) {
+  ExpectInvalid(ParseScopes({}).status(), "scopes is empty");
+  ExpectInvalid(ParseScopes({0}).status(), "SCOPE_UNSPECIFIED");
+  ExpectInvalid(ParseScopes({99}).status(), "scope 99 is not one of: api, ");
+  ExpectInvalid(ParseScopes({-1}).status(), "scope -1");
+  ExpectInvalid(ParseScopes(std::vector<int>(65, 1)).status(), "65 entries");
+}
+
+TEST(ResolveAccessLevelTest, UnspecifiedMeansMaintainer) {
+  EXPECT_EQ(*ResolveAccessLevel(0), 40);
+}
+
+TEST(ResolveAccessLevelTest, AcceptsGitLabLevels) {
+  for (int level : {10, 15, 20, 30, 40, 50}) {
+    absl::StatusOr<int> resolved = ResolveAccessLevel(level);
+    ASSERT_TRUE(resolved.ok()) << level;
+    EXPECT_EQ(*resolved, level);
+  }
+}
+
+TEST(ResolveAccessLevelTest, RejectsOtherNumbers) {
+  for (int level : {-10, 1, 25, 45, 60}) {
+    ExpectInvalid(ResolveAccessLevel(level).status(),
+                  absl::StrCat("access_level ", level, " is not one of: 10"));
+  }
+}
+
+TEST(ResolveExpiryTest, EmptyMeansMaximumLifetime) {
+  EXPECT_EQ(*ResolveExpiry("", kToday, 365), kToday + 365);
+  EXPECT_EQ(*ResolveExpiry("", kToday, 30), absl::CivilDay(2027, 1, 3));
+}
+
+TEST(ResolveExpiryTest, AcceptsTomorrowThroughLastAllowedDay) {
+  EXPECT_EQ(*ResolveExpiry("2026-12-05", kToday, 365),
+            absl::CivilDay(2026, 12, 5));
+  EXPECT_EQ(*ResolveExpiry("2027-12-04", kToday, 365),
+            absl::CivilDay(2027, 12, 4));
+}
+
+TEST(ResolveExpiryTest, RejectsMalformedDates) {
+  for (const char* date :
+       {"2027-13-01", "2027-02-30", "2027-2-01", "27-02-01", "2027/02/01",
+        "tomorrow", "2027-02-01T00:00:00Z", " 2027-02-01", "+027-02-01",
+        "2027-00-10", "2027-01-00"}) {
+    ExpectInvalid(ResolveExpiry(date, kToday, 365).status(),
+                  absl::StrCat("expires_on \"", date, "\" is not a valid"));
+  }
+}
+
+TEST(ResolveExpiryTest, RejectsTodayAndPast) {
+  ExpectInvalid(ResolveExpiry("2026-12-04", kToday, 365).status(),
+                "2026-12-04 is not after today");
+  ExpectInvalid(ResolveExpiry("2020-01-01", kToday, 365).status(),
+                "earliest allowed date is 2026-12-05");
+}
+
+TEST(ResolveExpiryTest, RejectsBeyondMaximumNamingLastDay) {
+  ExpectInvalid(ResolveExpiry("2027-12-05", kToday, 365).status(),
+                "the last allowed date is 2027-12-04");
+  ExpectInvalid(ResolveExpiry("2027-01-04", kToday, 30).status(),
+                "maximum lifetime of 30 days; the last allowed date is "
+                "2027-01-03");
+}
+
+TEST(ValidateDisplayNameTest, AcceptsUnicodeUpToLimit) {
+  std::string name;
+  for (int i = 0; i < kMaxDisplayNameLength; ++i) name += "\xC3\xA9";  // é
+  EXPECT_TRUE(ValidateDisplayName("display_name", name).ok());
+  EXPECT_TRUE(ValidateDisplayName("display_name", "ci \xF0\x9F\x9A\x80").ok());
+}
+
+TEST(ValidateDisplayNameTest, RejectsBadNames) {
+  ExpectInvalid(ValidateDisplayName("display_name", ""),
+                "display_name is empty");
+  ExpectInvalid(ValidateDisplayName("display_name", " \t "),
+                "display_name is blank");
+  ExpectInvalid(
+      ValidateDisplayName("display_name", std::string(256, 'a')),
+      "display_name has 256 characters; at most 255 are allowed");
+  ExpectInvalid(ValidateDisplayName("display_name", "a\nb"),
+                "control character U+000A at character 2");
+  ExpectInvalid(ValidateDisplayName("display_name", "bad \xC3"),
+                "not valid UTF-8");
+  ExpectInvalid(ValidateDisplayName("display_name", "\xC0\xAF"),
+                "not valid UTF-8");  // Overlong '/'.
+  ExpectInvalid(ValidateDisplayName("display_name", "\xED\xA0\x80"),
+                "not valid UTF-8");  // Surrogate.
+}
+
+TEST(ValidateDescriptionTest, AllowsEmptyAndNewlines) {
+  EXPECT_TRUE(ValidateDescription("").ok());
+  EXPECT_TRUE(ValidateDescription("line one\n\tline two").ok());
+  ExpectInvalid(ValidateDescription(std::string(1025, 'd')),
+                "description has 1025 characters; at most 1024");
+  ExpectInvalid(ValidateDescription("bell \a"), "U+0007");
+}
+
+TEST(CheckTokenCreationAllowedTest, OnlyProjectsUnderSwitchedOffGroups) {
+  TokenParentState project{{ResourceKind::kProject, 5}, 1, false};
+  absl::Status rejected = CheckTokenCreationAllowed(project);
+  EXPECT_EQ(rejected.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(rejected.message(), "projects/5"));
+  EXPECT_TRUE(absl::StrContains(rejected.message(), "groups/1"));
+
+  project.project_token_creation_allowed = true;
+  EXPECT_TRUE(CheckTokenCreationAllowed(project).ok());
+  TokenParentState group{{ResourceKind::kGroup, 1}, 1, false};
+  EXPECT_TRUE(CheckTokenCreationAllowed(group).ok());
+}
+
+TEST(CheckGroupSettingChangeTest, OnlyTopLevelGroups) {
+  GroupRecord top;
+  top.id = 1;
+  top.top_level_id = 1;
+  EXPECT_TRUE(CheckGroupSettingChange(top).ok());
+  GroupRecord sub;
+  sub.id = 2;
+  sub.parent_id = 1;
+  sub.top_level_id = 1;
+  ExpectInvalid(CheckGroupSettingChange(sub),
+                "\"groups/2\" is a subgroup; allow_project_access_token_"
+                "creation can only be set on its top-level group "
+                "\"groups/1\"");
+}
+
+TEST(TokenStateTest, ExpiresAtMidnightUtcOfExpiryDate) {
+  TokenRecord token;
+  token.expires_on = absl::CivilDay(2027, 3, 1);
+  const absl::Time midnight =
+      absl::FromCivil(absl::CivilDay(2027, 3, 1), absl::UTCTimeZone());
+  EXPECT_EQ(TokenState(token, midnight - absl::Microseconds(1)),
+            v1::AccessToken::STATE_ACTIVE);
+  EXPECT_EQ(TokenState(token, midnight), v1::AccessToken::STATE_EXPIRED);
+  token.revoke_time = midnight - absl::Hours(1);
+  EXPECT_EQ(TokenState(token, midnight - absl::Minutes(1)),
+            v1::AccessToken::STATE_REVOKED);
+}
+
+}  // namespace
+}  // namespace accesstokens

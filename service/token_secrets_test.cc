@@ -1,0 +1,86 @@
+#include "service/token_secrets.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace accesstokens {
+namespace {
+
+TEST(TokenSecretsTest, CreatesPrivateKeyFile) {
+  testing::TempDir folder;
+  const std::string path = folder.File("keys/secret.key");
+  absl::StatusOr<TokenSecrets> secrets = TokenSecrets::Create(path, "glpat-");
+  ASSERT_TRUE(secrets.ok()) << secrets.status();
+
+  struct stat info;
+  ASSERT_EQ(stat(path.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+  EXPECT_GE(testing::ReadFileOrEmpty(path).size(), 2u * kMinKeyBytes);
+}
+
+TEST(TokenSecretsTest, GeneratesPrefixedRandomSecrets) {
+  testing::TempDir folder;
+  absl::StatusOr<TokenSecrets> secrets =
+      TokenSecrets::Create(folder.File("key"), "glpat-");
+  ASSERT_TRUE(secrets.ok());
+
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    absl::StatusOr<std::string> secret = secrets->Generate();
+    ASSERT_TRUE(secret.ok());
+    ASSERT_TRUE(absl::StartsWith(*secret, "glpat-")) << *secret;
+    const std::string random = secret->substr(6);
+    EXPECT_EQ(random.size(), 32u);  // 24 bytes, at least 128 bits.
+    std::string decoded;
+    EXPECT_TRUE(absl::WebSafeBase64Unescape(random, &decoded));
+    EXPECT_EQ(decoded.size(), static_cast<size_t>(kSecretRandomBytes));
+    seen.insert(*secret);
+  }
+  EXPECT_EQ(seen.size(), 100u);
+}
+
+TEST(TokenSecretsTest, DigestDependsOnKey) {
+  testing::TempDir folder;
+  absl::StatusOr<TokenSecrets> first =
+      TokenSecrets::Create(folder.File("a"), "");
+  absl::StatusOr<TokenSecrets> again =
+      TokenSecrets::Create(folder.File("a"), "");
+  absl::StatusOr<TokenSecrets> other =
+      TokenSecrets::Create(folder.File("b"), "");
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(other.ok());
+
+  EXPECT_EQ(first->Digest("glpat-abc").size(), 32u);
+  EXPECT_EQ(first->Digest("glpat-abc"), again->Digest("glpat-abc"));
+  EXPECT_NE(first->Digest("glpat-abc"), first->Digest("glpat-abd"));
+  EXPECT_NE(first->Digest("glpat-abc"), other->Digest("glpat-abc"));
+  EXPECT_EQ(first->KeyFingerprint(), again->KeyFingerprint());
+  EXPECT_NE(first->KeyFingerprint(), other->KeyFingerprint());
+}
+
+TEST(TokenSecretsTest, RejectsShortKeyAndBadPrefix) {
+  testing::TempDir folder;
+  const std::string path = folder.File("short.key");
+  std::ofstream(path) << "too short\n";
+  absl::Status short_key = TokenSecrets::Create(path, "x").status();
+  EXPECT_EQ(short_key.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(short_key.message(), "9 bytes")) << short_key;
+
+  for (const char* prefix : {"has space", "semi;colon", "\xC3\xA9",
+                             "this-prefix-is-much-longer-than-32-chars"}) {
+    EXPECT_EQ(TokenSecrets::Create(folder.File("k"), prefix).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << prefix;
+  }
+}
+
+}  // namespace
+}  // namespace accesstokens

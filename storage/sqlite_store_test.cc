@@ -1,0 +1,459 @@
+#include "storage/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "storage/schema.h"
+#include "tests/testing/temp_dir.h"
+
+namespace accesstokens {
+namespace {
+
+const absl::CivilDay kToday(2026, 6, 15);
+const absl::Time kNow = absl::FromCivil(kToday, absl::UTCTimeZone());
+
+// Runs an asynchronous store write and waits for its result.
+template <typename T, typename Submit>
+absl::StatusOr<T> Await(Submit submit) {
+  absl::Notification done;
+  absl::StatusOr<T> result = absl::UnknownError("no result");
+  submit([&](absl::StatusOr<T> value) {
+    result = std::move(value);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return result;
+}
+
+std::string Digest(int n) {
+  std::string digest(32, '\0');
+  const std::string tag = absl::StrCat(n);
+  digest.replace(0, tag.size(), tag);
+  return digest;
+}
+
+NewAccessToken TokenFor(ResourceRef parent, int n) {
+  NewAccessToken token;
+  token.parent = parent;
+  token.display_name = absl::StrCat("token ", n);
+  token.scopes = 1u << 1;
+  token.access_level = 40;
+  token.expires_on = kToday + 30;
+  token.digest = Digest(n);
+  token.create_time = kNow;
+  token.check = [](const TokenParentState&) { return absl::OkStatus(); };
+  return token;
+}
+
+// Opens the database file with its own connection, as another process would.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+  }
+  ~RawDatabase() { sqlite3_close(db_); }
+
+  void Execute(const std::string& sql) {
+    char* error = nullptr;
+    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error),
+              SQLITE_OK)
+        << sql << ": " << (error ? error : "");
+    sqlite3_free(error);
+  }
+
+  int64_t QueryInt(const std::string& sql) {
+    sqlite3_stmt* statement = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr),
+              SQLITE_OK)
+        << sql;
+    EXPECT_EQ(sqlite3_step(statement), SQLITE_ROW) << sql;
+    const int64_t value = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen(absl::Duration busy_timeout = absl::Seconds(5)) {
+    store_.reset();
+    SqliteStoreOptions options;
+    options.path = path_;
+    options.busy_timeout = busy_timeout;
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+        SqliteStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  absl::StatusOr<GroupRecord> CreateGroup(int64_t id,
+                                          std::optional<int64_t> parent = {}) {
+    NewGroup group;
+    group.id = id;
+    group.parent_id = parent;
+    group.display_name = absl::StrCat("group ", id);
+    group.create_time = kNow;
+    return Await<GroupRecord>(
+        [&](auto done) { store_->CreateGroup(group, std::move(done)); });
+  }
+
+  absl::StatusOr<ProjectRecord> CreateProject(
+      int64_t id, std::optional<int64_t> group = {}) {
+    NewProject project;
+    project.id = id;
+    project.group_id = group;
+    project.display_name = absl::StrCat("project ", id);
+    project.create_time = kNow;
+    return Await<ProjectRecord>(
+        [&](auto done) { store_->CreateProject(project, std::move(done)); });
+  }
+
+  absl::StatusOr<CreatedAccessToken> CreateToken(NewAccessToken token) {
+    return Await<CreatedAccessToken>([&](auto done) {
+      store_->CreateAccessToken(std::move(token), std::move(done));
+    });
+  }
+
+  absl::StatusOr<TokenRecord> Revoke(ResourceRef parent, int64_t id) {
+    return Await<TokenRecord>([&](auto done) {
+      store_->RevokeAccessToken(parent, id, kNow, std::move(done));
+    });
+  }
+
+  testing::TempDir folder_;
+  const std::string path_ = folder_.File("store.db");
+  std::unique_ptr<SqliteStore> store_;
+};
+
+constexpr ResourceRef kProject1{ResourceKind::kProject, 1};
+
+TEST_F(SqliteStoreTest, OpenCreatesLatestSchema) {
+  EXPECT_EQ(store_->schema_version(), LatestSchemaVersion());
+  store_.reset();
+  RawDatabase raw(path_);
+  EXPECT_EQ(raw.QueryInt("PRAGMA user_version"), LatestSchemaVersion());
+  EXPECT_EQ(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = "
+                         "'access_tokens'"),
+            1);
+}
+
+TEST_F(SqliteStoreTest, ReopenKeepsRecords) {
+  ASSERT_TRUE(CreateGroup(7).ok());
+  Reopen();
+  absl::StatusOr<GroupRecord> group = store_->GetGroup(7);
+  ASSERT_TRUE(group.ok()) << group.status();
+  EXPECT_EQ(group->display_name, "group 7");
+}
+
+TEST_F(SqliteStoreTest, NewerSchemaIsRejected) {
+  store_.reset();
+  RawDatabase(path_).Execute("PRAGMA user_version = 999");
+
+  SqliteStoreOptions options;
+  options.path = path_;
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(options);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(store.status().message(), "999"))
+      << store.status();
+}
+
+TEST_F(SqliteStoreTest, CorruptFileIsDataLoss) {
+  store_.reset();
+  const std::string path = folder_.File("corrupt.db");
+  std::ofstream(path) << std::string(8192, 'x');
+
+  SqliteStoreOptions options;
+  options.path = path;
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(options);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss)
+      << store.status();
+}
+
+TEST_F(SqliteStoreTest, DuplicateIdsAlreadyExist) {
+  ASSERT_TRUE(CreateGroup(5).ok());
+  EXPECT_EQ(CreateGroup(5).status().code(), absl::StatusCode::kAlreadyExists);
+  ASSERT_TRUE(CreateProject(5).ok());
+  EXPECT_EQ(CreateProject(5).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(SqliteStoreTest, MissingParentsAreNotFound) {
+  EXPECT_EQ(CreateGroup(2, 99).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(CreateProject(2, 99).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CreateToken(TokenFor(kProject1, 1)).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, SubgroupsInheritTopLevelSetting) {
+  NewGroup top;
+  top.id = 1;
+  top.display_name = "top";
+  top.allow_project_token_creation = false;
+  top.create_time = kNow;
+  ASSERT_TRUE(Await<GroupRecord>([&](auto done) {
+                store_->CreateGroup(top, std::move(done));
+              }).ok());
+  ASSERT_TRUE(CreateGroup(2, 1).ok());
+  ASSERT_TRUE(CreateGroup(3, 2).ok());
+  ASSERT_TRUE(CreateProject(30, 3).ok());
+
+  absl::StatusOr<GroupRecord> deep = store_->GetGroup(3);
+  ASSERT_TRUE(deep.ok());
+  EXPECT_EQ(deep->top_level_id, 1);
+  EXPECT_FALSE(deep->allow_project_token_creation);
+  absl::StatusOr<ProjectRecord> project = store_->GetProject(30);
+  ASSERT_TRUE(project.ok());
+  EXPECT_EQ(project->top_level_group_id, 1);
+  EXPECT_FALSE(project->token_creation_allowed);
+}
+
+TEST_F(SqliteStoreTest, AllocatorHandsOutSequentialNames) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  for (int n = 0; n < 4; ++n) {
+    absl::StatusOr<CreatedAccessToken> created =
+        CreateToken(TokenFor(kProject1, n));
+    ASSERT_TRUE(created.ok()) << created.status();
+    const std::string suffix = n == 0 ? "" : absl::StrCat(n);
+    EXPECT_EQ(created->bot_user.username, "project_1_bot" + suffix);
+    EXPECT_EQ(created->bot_user.email,
+              "project1_bot" + suffix + "@example.com");
+  }
+}
+
+TEST_F(SqliteStoreTest, AllocatorSkipsTakenCandidates) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  {
+    // Users that hold bot 1's username and bot 3's email, as an import from
+    // another system might leave behind.
+    RawDatabase raw(path_);
+    raw.Execute(
+        "INSERT INTO users (username, email, display_name, project_id, "
+        "create_time) VALUES "
+        "('project_1_bot1', 'someone@example.com', 'x', 1, 0), "
+        "('someone_else', 'project1_bot3@example.com', 'y', 1, 0)");
+  }
+
+  std::vector<std::string> names;
+  std::vector<std::string> emails;
+  for (int n = 0; n < 3; ++n) {
+    absl::StatusOr<CreatedAccessToken> created =
+        CreateToken(TokenFor(kProject1, n));
+    ASSERT_TRUE(created.ok()) << created.status();
+    names.push_back(created->bot_user.username);
+    emails.push_back(created->bot_user.email);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"project_1_bot", "project_1_bot2",
+                                             "project_1_bot4"}));
+  EXPECT_EQ(emails, (std::vector<std::string>{"project1_bot@example.com",
+                                              "project1_bot2@example.com",
+                                              "project1_bot4@example.com"}));
+}
+
+TEST_F(SqliteStoreTest, AllocatorNeverReusesNumbers) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  absl::StatusOr<CreatedAccessToken> first =
+      CreateToken(TokenFor(kProject1, 0));
+  absl::StatusOr<CreatedAccessToken> second =
+      CreateToken(TokenFor(kProject1, 1));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(Revoke(kProject1, second->token.id).ok());
+  ASSERT_TRUE(Revoke(kProject1, first->token.id).ok());
+
+  absl::StatusOr<CreatedAccessToken> third =
+      CreateToken(TokenFor(kProject1, 2));
+  ASSERT_TRUE(third.ok()) << third.status();
+  EXPECT_EQ(third->bot_user.username, "project_1_bot2");
+}
+
+TEST_F(SqliteStoreTest, RejectedCreationLeavesNothing) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  NewAccessToken token = TokenFor(kProject1, 0);
+  token.check = [](const TokenParentState&) {
+    return absl::FailedPreconditionError("switched off");
+  };
+  EXPECT_EQ(CreateToken(std::move(token)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // A digest collision fails the insert of the token after the user and the
+  // membership were inserted; the savepoint takes those back too.
+  ASSERT_TRUE(CreateToken(TokenFor(kProject1, 7)).ok());
+  EXPECT_EQ(CreateToken(TokenFor(kProject1, 7)).status().code(),
+            absl::StatusCode::kAlreadyExists);
+
+  RawDatabase raw(path_);
+  EXPECT_EQ(raw.QueryInt("SELECT count(*) FROM users"), 1);
+  EXPECT_EQ(raw.QueryInt("SELECT count(*) FROM memberships"), 1);
+  EXPECT_EQ(raw.QueryInt("SELECT count(*) FROM access_tokens"), 1);
+  EXPECT_EQ(raw.QueryInt("SELECT next_number FROM bot_name_counters"), 1);
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritesShareBatchesAndFailAlone) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  constexpr int kWrites = 40;
+  std::vector<absl::StatusOr<CreatedAccessToken>> results(
+      kWrites, absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWrites; ++i) {
+    threads.emplace_back([&, i] {
+      // Every fourth write names a project that does not exist.
+      const ResourceRef parent =
+          i % 4 == 3 ? ResourceRef{ResourceKind::kProject, 999} : kProject1;
+      results[i] = CreateToken(TokenFor(parent, i));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  std::set<std::string> names;
+  for (int i = 0; i < kWrites; ++i) {
+    if (i % 4 == 3) {
+      EXPECT_EQ(results[i].status().code(), absl::StatusCode::kNotFound);
+    } else {
+      ASSERT_TRUE(results[i].ok()) << results[i].status();
+      names.insert(results[i]->bot_user.username);
+    }
+  }
+  std::set<std::string> expected = {"project_1_bot"};
+  for (int n = 1; n < kWrites * 3 / 4; ++n) {
+    expected.insert(absl::StrCat("project_1_bot", n));
+  }
+  EXPECT_EQ(names, expected);
+}
+
+TEST_F(SqliteStoreTest, LockedDatabaseIsUnavailableUntilReleased) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  Reopen(absl::Milliseconds(100));
+  RawDatabase other(path_);
+  other.Execute("BEGIN EXCLUSIVE");
+
+  absl::StatusOr<CreatedAccessToken> blocked =
+      CreateToken(TokenFor(kProject1, 0));
+  EXPECT_EQ(blocked.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(absl::StrContains(blocked.status().message(), "locked"))
+      << blocked.status();
+
+  other.Execute("COMMIT");
+  absl::StatusOr<CreatedAccessToken> recovered =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(recovered.ok()) << recovered.status();
+  EXPECT_EQ(recovered->bot_user.username, "project_1_bot");
+}
+
+TEST_F(SqliteStoreTest, RevokeBlocksUserAndEndsMembership) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  absl::StatusOr<CreatedAccessToken> created =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(created.ok());
+
+  absl::StatusOr<TokenRecord> revoked = Revoke(kProject1, created->token.id);
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+  EXPECT_EQ(revoked->revoke_time, kNow);
+  absl::StatusOr<BotUserRecord> user =
+      store_->GetBotUser(created->bot_user.id);
+  ASSERT_TRUE(user.ok());
+  EXPECT_TRUE(user->blocked);
+  EXPECT_FALSE(user->membership_access_level.has_value());
+
+  // Revoking again changes nothing, not even the time.
+  absl::StatusOr<TokenRecord> again = Await<TokenRecord>([&](auto done) {
+    store_->RevokeAccessToken(kProject1, created->token.id,
+                              kNow + absl::Hours(1), std::move(done));
+  });
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->revoke_time, kNow);
+}
+
+TEST_F(SqliteStoreTest, RevokeUnderAnotherParentIsNotFound) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  ASSERT_TRUE(CreateProject(2).ok());
+  absl::StatusOr<CreatedAccessToken> created =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(created.ok());
+
+  absl::StatusOr<TokenRecord> revoked =
+      Revoke({ResourceKind::kProject, 2}, created->token.id);
+  EXPECT_EQ(revoked.status().code(), absl::StatusCode::kNotFound);
+  absl::StatusOr<TokenRecord> token =
+      store_->GetAccessToken(created->token.id);
+  ASSERT_TRUE(token.ok());
+  EXPECT_FALSE(token->revoke_time.has_value());
+}
+
+TEST_F(SqliteStoreTest, FindTokenByDigestReturnsOwnership) {
+  ASSERT_TRUE(CreateGroup(9).ok());
+  const ResourceRef group{ResourceKind::kGroup, 9};
+  ASSERT_TRUE(CreateToken(TokenFor(group, 3)).ok());
+
+  absl::StatusOr<TokenOwnership> found = store_->FindTokenByDigest(Digest(3));
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->token.parent, group);
+  EXPECT_EQ(found->bot_user.username, "group_9_bot");
+  ASSERT_TRUE(std::holds_alternative<GroupRecord>(found->resource));
+  EXPECT_EQ(std::get<GroupRecord>(found->resource).id, 9);
+
+  EXPECT_EQ(store_->FindTokenByDigest(Digest(4)).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ListingPagesByIdAndFiltersByState) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  std::vector<int64_t> ids;
+  for (int n = 0; n < 5; ++n) {
+    absl::StatusOr<CreatedAccessToken> created =
+        CreateToken(TokenFor(kProject1, n));
+    ASSERT_TRUE(created.ok());
+    ids.push_back(created->token.id);
+  }
+  ASSERT_TRUE(Revoke(kProject1, ids[1]).ok());
+
+  TokenListQuery query;
+  query.parent = kProject1;
+  query.today = kToday;
+  query.page.limit = 2;
+  absl::StatusOr<Page<TokenRecord>> first = store_->ListAccessTokens(query);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->records.size(), 2u);
+  EXPECT_TRUE(first->has_more);
+  query.page.after_id = first->records.back().id;
+  absl::StatusOr<Page<TokenRecord>> second = store_->ListAccessTokens(query);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->records.size(), 2u);
+  EXPECT_EQ(second->records[0].id, ids[2]);
+
+  query.page = PageQuery{0, 10};
+  query.state = TokenStateFilter::kActive;
+  EXPECT_EQ(store_->ListAccessTokens(query)->records.size(), 4u);
+  query.state = TokenStateFilter::kInactive;
+  EXPECT_EQ(store_->ListAccessTokens(query)->records.size(), 1u);
+  // On the expiry date itself a token is inactive.
+  query.today = kToday + 30;
+  EXPECT_EQ(store_->ListAccessTokens(query)->records.size(), 5u);
+}
+
+TEST_F(SqliteStoreTest, DigestKeyFingerprintMustMatch) {
+  EXPECT_TRUE(store_->CheckDigestKey("fingerprint-a").ok());
+  EXPECT_TRUE(store_->CheckDigestKey("fingerprint-a").ok());
+  Reopen();
+  EXPECT_EQ(store_->CheckDigestKey("fingerprint-b").code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace accesstokens
