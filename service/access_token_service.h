@@ -1,6 +1,6 @@
 // The gRPC service AccessTokenService on gRPC's callback API. Handlers
-// validate the request, apply the policy and call the store; reads run on
-// the gRPC thread, writes on the store's writer thread, and a write's RPC
+// validate the request, apply the policy and call the store. Reads run on
+// the gRPC thread and writes on the store's writer thread. A write's RPC
 // finishes only after its commit is durable.
 #ifndef ACCESSTOKENS_SERVICE_ACCESS_TOKEN_SERVICE_H_
 #define ACCESSTOKENS_SERVICE_ACCESS_TOKEN_SERVICE_H_
@@ -13,8 +13,8 @@
 namespace accesstokens {
 
 struct ServiceOptions {
-  // Longest time a token may live, in days; also the lifetime of a token
-  // created without an expiry date.
+  // Maximum token lifetime in days, and the lifetime of a token created
+  // without an expiry date.
   int max_token_lifetime_days = 365;
 };
 

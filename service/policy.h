@@ -20,20 +20,20 @@
 
 namespace accesstokens {
 
-// Longest display name, in Unicode code points.
+// Maximum display name length, in Unicode code points.
 inline constexpr int kMaxDisplayNameLength = 255;
-// Longest token description, in Unicode code points.
+// Maximum description length, in Unicode code points.
 inline constexpr int kMaxDescriptionLength = 1024;
-// Longest secret that authentication accepts, in bytes.
+// Maximum length of a secret presented for authentication, in bytes.
 inline constexpr size_t kMaxSecretLength = 1024;
-// Most scopes in one request, duplicates included.
+// Maximum number of scopes in one request, duplicates included.
 inline constexpr int kMaxScopesInRequest = 64;
 
 // Returns the bit set of `scopes` (bit n for enum value n). Duplicates
 // collapse. Rejects an empty list, SCOPE_UNSPECIFIED and unknown numbers.
 absl::StatusOr<uint32_t> ParseScopes(absl::Span<const int> scopes);
 
-// Returns the access level a request asks for: ACCESS_LEVEL_UNSPECIFIED
+// Returns the requested access level: ACCESS_LEVEL_UNSPECIFIED
 // means maintainer (40). Rejects numbers that are not GitLab levels.
 absl::StatusOr<int> ResolveAccessLevel(int requested);
 

@@ -15,7 +15,7 @@ constexpr char kTokenForms[] =
     "groups/{group_id}/accessTokens/{id}";
 constexpr char kResourceForms[] = "projects/{project_id} or groups/{group_id}";
 
-// Longest name worth quoting in full in a message.
+// Maximum length of a name quoted in full in a message.
 constexpr size_t kMaxQuotedLength = 100;
 
 std::string Quote(absl::string_view name) {

@@ -17,7 +17,7 @@
 namespace accesstokens {
 namespace {
 
-// Longest lifetime --max_token_lifetime_days accepts: ten years.
+// Maximum value of --max_token_lifetime_days: ten years.
 constexpr int kMaxLifetimeLimitDays = 3650;
 
 absl::Status ValidateEmailDomain(absl::string_view domain) {

@@ -29,7 +29,8 @@ struct ServerOptions {
   std::string email_domain = "example.com";
   // Prefix of every token secret.
   std::string token_prefix = "glpat-";
-  // Longest token lifetime, and the lifetime of tokens without a date.
+  // Maximum token lifetime in days, and the lifetime of tokens created
+  // without an expiry date.
   int max_token_lifetime_days = 365;
 };
 

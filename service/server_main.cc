@@ -9,6 +9,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "glog/logging.h"
 #include "service/clock.h"
@@ -42,6 +44,14 @@ ABSL_FLAG(int, log_verbosity, 0,
           "change; 1 adds failed authentications.");
 
 int main(int argc, char** argv) {
+  // --help lists the flags of this file; absl would look for a file named
+  // after the binary.
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view path) {
+    return absl::EndsWith(path, "server_main.cc");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "Serves the accesstokens gRPC API on a SQLite database.\n"
       "Usage: accesstokens-server [--listen=127.0.0.1:50051] "

@@ -104,7 +104,7 @@ absl::StatusOr<TokenSecrets> TokenSecrets::Create(const std::string& key_path,
   std::string key(absl::StripTrailingAsciiWhitespace(contents.str()));
   if (key.size() < kMinKeyBytes) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "the key file \"", key_path, "\" holds ", key.size(),
+        "the key file \"", key_path, "\" contains ", key.size(),
         " bytes; at least ", kMinKeyBytes, " are required"));
   }
 

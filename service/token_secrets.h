@@ -12,7 +12,7 @@ namespace accesstokens {
 
 // Random bytes in a secret: 24 bytes, 192 bits, 32 URL-safe characters.
 inline constexpr int kSecretRandomBytes = 24;
-// Fewest bytes of digest key material accepted from a key file.
+// Minimum number of key bytes in a key file.
 inline constexpr int kMinKeyBytes = 32;
 
 // Generates secrets as a prefix plus random URL-safe characters, and digests

@@ -9,7 +9,7 @@
 
 namespace accesstokens {
 
-// Version of the newest schema this build knows. Stored in the database as
+// Version of the newest schema this build supports. Stored in the database as
 // PRAGMA user_version.
 int64_t LatestSchemaVersion();
 

@@ -21,9 +21,9 @@ namespace accesstokens {
 // Runs write work items in submission order on one thread. All items that
 // are waiting when the thread becomes free form one batch: one transaction
 // in which each item runs inside its own savepoint. An item that fails is
-// rolled back alone; the others still commit. Every item's completion runs
-// after the batch's COMMIT returned, so a caller hears OK only once its
-// change is durable; if the commit fails, every item of the batch fails
+// rolled back alone, and the others still commit. Every item's completion
+// runs after the batch's COMMIT returned, so a caller gets OK only once its
+// change is durable. If the commit fails, every item of the batch fails
 // with that status.
 //
 // Thread-safe: Submit() may be called from any thread.

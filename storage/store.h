@@ -1,6 +1,6 @@
 // The storage interface of the access token service and the records it
-// stores. It knows nothing of gRPC or protobuf, so another engine can sit
-// behind it without changes to the service.
+// stores. It does not depend on gRPC or protobuf, so another engine can
+// implement it without changes to the service.
 #ifndef ACCESSTOKENS_STORAGE_STORE_H_
 #define ACCESSTOKENS_STORAGE_STORE_H_
 
@@ -75,8 +75,8 @@ struct TokenOwnership {
   std::variant<ProjectRecord, GroupRecord> resource;
 };
 
-// What the store knows about a project or group when a token is created for
-// it, for the creation policy to decide on.
+// State of a project or group that the store reads when a token is created
+// for it, for the creation policy to decide on.
 struct TokenParentState {
   ResourceRef resource;
   // The top-level group above the resource, or the group itself when it is
@@ -134,7 +134,7 @@ struct CreatedAccessToken {
   BotUserRecord bot_user;
 };
 
-// Which tokens a listing returns.
+// State filter of a token listing.
 enum class TokenStateFilter { kAll, kActive, kInactive };
 
 // A page of a listing in id order. Listings use keyset pagination: a page
