@@ -100,6 +100,91 @@ CREATE TABLE bot_name_counters (
   PRIMARY KEY (resource_kind, resource_id)
 ) WITHOUT ROWID;
 )sql",
+
+    // Version 2: the token life cycle. Rotation families, revocation
+    // reasons and last use on tokens; memberships that follow a rotated
+    // token; purged bot users; group and project states for delayed
+    // deletion; idempotency keys; the audit log.
+    R"sql(
+ALTER TABLE access_tokens ADD COLUMN revocation_reason INTEGER NOT NULL
+  DEFAULT 0 CHECK (revocation_reason BETWEEN 0 AND 4);
+UPDATE access_tokens SET revocation_reason = 1 WHERE revoke_time IS NOT NULL;
+-- The first token of the rotation family; every rotation copies it.
+ALTER TABLE access_tokens ADD COLUMN family_id INTEGER
+  REFERENCES access_tokens (id);
+UPDATE access_tokens SET family_id = id;
+ALTER TABLE access_tokens ADD COLUMN previous_id INTEGER
+  REFERENCES access_tokens (id);
+ALTER TABLE access_tokens ADD COLUMN next_id INTEGER
+  REFERENCES access_tokens (id);
+ALTER TABLE access_tokens ADD COLUMN last_use_time INTEGER;
+-- Up to five client addresses, most recent first, separated by newlines.
+ALTER TABLE access_tokens ADD COLUMN last_use_addresses TEXT NOT NULL
+  DEFAULT '';
+-- One key for both kinds of parent, and the sort keys of listings, so that
+-- each listing order has one index: projects are positive, groups negative.
+ALTER TABLE access_tokens ADD COLUMN parent_key INTEGER
+  AS (coalesce(project_id, -group_id)) VIRTUAL;
+ALTER TABLE access_tokens ADD COLUMN last_use_key INTEGER
+  AS (coalesce(last_use_time, 0)) VIRTUAL;
+CREATE INDEX access_tokens_by_family ON access_tokens (family_id);
+CREATE INDEX access_tokens_by_expiry
+  ON access_tokens (parent_key, expires_on, id);
+CREATE INDEX access_tokens_by_last_use
+  ON access_tokens (parent_key, last_use_key, id);
+CREATE INDEX access_tokens_by_display_name
+  ON access_tokens (parent_key, display_name, id);
+
+ALTER TABLE memberships ADD COLUMN token_id INTEGER
+  REFERENCES access_tokens (id);
+UPDATE memberships SET token_id =
+  (SELECT max(t.id) FROM access_tokens t WHERE t.user_id = memberships.user_id);
+
+ALTER TABLE users ADD COLUMN purge_time INTEGER;
+CREATE INDEX users_to_purge ON users (id)
+  WHERE blocked = 1 AND purge_time IS NULL;
+
+-- 1 active, 2 pending deletion, 3 deleted.
+ALTER TABLE groups ADD COLUMN state INTEGER NOT NULL DEFAULT 1
+  CHECK (state IN (1, 2, 3));
+ALTER TABLE groups ADD COLUMN delete_time INTEGER;
+ALTER TABLE projects ADD COLUMN state INTEGER NOT NULL DEFAULT 1
+  CHECK (state IN (1, 2, 3));
+ALTER TABLE projects ADD COLUMN update_time INTEGER NOT NULL DEFAULT 0;
+UPDATE projects SET update_time = create_time;
+ALTER TABLE projects ADD COLUMN delete_time INTEGER;
+
+-- The outcome of each request that carried a request_id, so that a retry
+-- gets the same answer. The secret is sealed with a key derived from the
+-- server's key file, never stored in plaintext.
+CREATE TABLE idempotency_keys (
+  request_id TEXT PRIMARY KEY,
+  method INTEGER NOT NULL,
+  fingerprint BLOB NOT NULL,
+  token_id INTEGER NOT NULL REFERENCES access_tokens (id),
+  previous_token_id INTEGER REFERENCES access_tokens (id),
+  sealed_secret BLOB NOT NULL,
+  create_time INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_by_time ON idempotency_keys (create_time);
+
+CREATE TABLE audit_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  actor_user_id INTEGER,
+  actor_bot_user_id INTEGER,
+  actor_access_level INTEGER NOT NULL DEFAULT 0,
+  action INTEGER NOT NULL,
+  target TEXT NOT NULL,
+  request_id TEXT NOT NULL DEFAULT '',
+  status_code INTEGER NOT NULL,
+  status_message TEXT NOT NULL DEFAULT '',
+  -- Further resource names, separated by newlines.
+  related_resources TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_events_by_target ON audit_events (target, id);
+CREATE INDEX audit_events_by_time ON audit_events (time);
+)sql",
 };
 
 }  // namespace

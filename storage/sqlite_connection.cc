@@ -66,6 +66,8 @@ absl::Status SqliteStatement::Run() {
   return absl::OkStatus();
 }
 
+void SqliteStatement::Reset() { sqlite3_reset(statement_); }
+
 bool SqliteStatement::IsNull(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
@@ -122,6 +124,9 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
 
 SqliteConnection::~SqliteConnection() {
   for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+  for (auto& [sql, statement] : dynamic_statements_) {
+    sqlite3_finalize(statement);
+  }
   const int rc = sqlite3_close(db_);
   if (rc != SQLITE_OK) {
     LOG(ERROR) << "closing the database failed: " << sqlite3_errstr(rc);
@@ -138,6 +143,27 @@ absl::StatusOr<SqliteStatement> SqliteConnection::Prepare(const char* sql) {
   if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
   statements_.emplace(sql, statement);
   return SqliteStatement(this, statement, sql);
+}
+
+absl::StatusOr<SqliteStatement> SqliteConnection::PrepareDynamic(
+    const std::string& sql) {
+  for (auto& [text, statement] : dynamic_statements_) {
+    if (text == sql) return SqliteStatement(this, statement, text.c_str());
+  }
+
+  sqlite3_stmt* statement = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1,
+                                    SQLITE_PREPARE_PERSISTENT, &statement,
+                                    nullptr);
+  if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+  if (dynamic_statements_.size() >= kDynamicCacheSize) {
+    // The oldest entry is not in use: statements are used one at a time.
+    sqlite3_finalize(dynamic_statements_.front().second);
+    dynamic_statements_.pop_front();
+  }
+  dynamic_statements_.emplace_back(sql, statement);
+  return SqliteStatement(this, statement,
+                         dynamic_statements_.back().first.c_str());
 }
 
 absl::Status SqliteConnection::Execute(const char* sql) {
@@ -160,6 +186,8 @@ absl::StatusOr<int64_t> SqliteConnection::QueryInt64(const char* sql) {
 bool SqliteConnection::InAutocommit() const {
   return sqlite3_get_autocommit(db_) != 0;
 }
+
+int SqliteConnection::Changes() const { return sqlite3_changes(db_); }
 
 SqliteTransaction::SqliteTransaction(SqliteConnection* connection, Mode mode)
     : connection_(connection) {

@@ -4,9 +4,11 @@
 #define ACCESSTOKENS_STORAGE_SQLITE_CONNECTION_H_
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -50,6 +52,9 @@ class SqliteStatement {
   // Runs a statement that returns no rows.
   absl::Status Run();
 
+  // Makes the statement ready to run again; bindings are kept.
+  void Reset();
+
   bool IsNull(int column) const;
   int64_t ColumnInt64(int column) const;
   std::optional<int64_t> ColumnOptionalInt64(int column) const;
@@ -81,6 +86,10 @@ class SqliteConnection {
   // REQUIRES: `sql` outlives the connection.
   absl::StatusOr<SqliteStatement> Prepare(const char* sql);
 
+  // Returns the statement for `sql`, a text built at run time, from a cache
+  // of the last kDynamicCacheSize such texts.
+  absl::StatusOr<SqliteStatement> PrepareDynamic(const std::string& sql);
+
   // Runs one or more statements without parameters or results.
   absl::Status Execute(const char* sql);
 
@@ -92,13 +101,20 @@ class SqliteConnection {
   // own after some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM).
   bool InAutocommit() const;
 
+  // Number of rows changed by the last INSERT, UPDATE or DELETE.
+  int Changes() const;
+
   sqlite3* handle() const { return db_; }
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
 
+  static constexpr size_t kDynamicCacheSize = 64;
+
   sqlite3* db_;
   absl::flat_hash_map<const char*, sqlite3_stmt*> statements_;
+  // Statements of run-time texts, oldest first.
+  std::deque<std::pair<std::string, sqlite3_stmt*>> dynamic_statements_;
 };
 
 // A read or write transaction, rolled back on destruction unless committed.

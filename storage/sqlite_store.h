@@ -4,6 +4,7 @@
 #define ACCESSTOKENS_STORAGE_SQLITE_STORE_H_
 
 #include <cstddef>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,7 +55,10 @@ class SqliteStore final : public Store {
       const TokenListQuery& query) override;
   absl::StatusOr<BotUserRecord> GetBotUser(int64_t user_id) override;
   absl::StatusOr<Page<BotUserRecord>> ListBotUsers(
-      const ResourceRef& parent, const PageQuery& page) override;
+      const ResourceRef& parent, int64_t after_id,
+      const PageQuery& page) override;
+  absl::StatusOr<Page<AuditEventRecord>> ListAuditEvents(
+      const AuditListQuery& query) override;
   absl::StatusOr<TokenOwnership> FindTokenByDigest(
       absl::string_view digest) override;
   absl::Status CheckDigestKey(absl::string_view fingerprint) override;
@@ -64,11 +68,20 @@ class SqliteStore final : public Store {
                    WriteCallback<GroupRecord> done) override;
   void CreateProject(NewProject project,
                      WriteCallback<ProjectRecord> done) override;
+  void UpdateProject(ProjectUpdate update,
+                     WriteCallback<ProjectRecord> done) override;
+  void DeleteResource(ResourceDeletion deletion,
+                      WriteCallback<DeletedResource> done) override;
   void CreateAccessToken(NewAccessToken token,
                          WriteCallback<CreatedAccessToken> done) override;
-  void RevokeAccessToken(const ResourceRef& parent, int64_t token_id,
-                         absl::Time now,
+  void RevokeAccessToken(TokenRevocation revocation,
                          WriteCallback<TokenRecord> done) override;
+  void RotateAccessToken(TokenRotation rotation,
+                         WriteCallback<RotatedAccessToken> done) override;
+  void RecordTokenUses(std::vector<TokenUse> uses) override;
+  void RecordAuditEvent(AuditEventRecord event) override;
+  void Purge(absl::Time revoked_before, absl::Time keys_before, int limit,
+             absl::Time now, WriteCallback<int> done) override;
 
  private:
   // A reader connection on loan from the pool; returned on destruction.
@@ -89,11 +102,28 @@ class SqliteStore final : public Store {
 
   absl::StatusOr<Reader> AcquireReader();
 
-  // Runs `work` on the writer thread and passes its result to `done` once
-  // the result is durable.
+  // The audit events a write produces. The operation may complete the
+  // primary event (its target and related resources) and add more.
+  struct AuditDraft {
+    std::optional<AuditEventRecord> primary;
+    std::vector<AuditEventRecord> extra;
+  };
+
   template <typename T>
-  void Write(absl::AnyInvocable<absl::StatusOr<T>(SqliteConnection&)> work,
+  using Operation =
+      absl::AnyInvocable<absl::StatusOr<T>(SqliteConnection&, AuditDraft&)>;
+
+  // Runs `operation` on the writer thread inside its own savepoint, writes
+  // its audit events, and passes its result to `done` once the result is
+  // durable. A refused change (see Store) is rolled back, but its audit
+  // event, with the failure, is kept.
+  template <typename T>
+  void Write(std::optional<AuditEventRecord> audit, Operation<T> operation,
              WriteCallback<T> done);
+
+  // Returns the primary audit event of a change.
+  static AuditEventRecord Event(AuditAction action, std::string target,
+                                const ChangeContext& context);
 
   const SqliteStoreOptions options_;
   const int64_t schema_version_;

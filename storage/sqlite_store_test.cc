@@ -49,7 +49,9 @@ NewAccessToken TokenFor(ResourceRef parent, int n) {
   token.access_level = 40;
   token.expires_on = kToday + 30;
   token.digest = Digest(n);
-  token.create_time = kNow;
+  token.context.time = kNow;
+  token.context.actor.user_id = 1;
+  token.context.actor.access_level = 50;
   token.check = [](const TokenParentState&) { return absl::OkStatus(); };
   return token;
 }
@@ -106,7 +108,7 @@ class SqliteStoreTest : public ::testing::Test {
     group.id = id;
     group.parent_id = parent;
     group.display_name = absl::StrCat("group ", id);
-    group.create_time = kNow;
+    group.context.time = kNow;
     return Await<GroupRecord>(
         [&](auto done) { store_->CreateGroup(group, std::move(done)); });
   }
@@ -117,7 +119,7 @@ class SqliteStoreTest : public ::testing::Test {
     project.id = id;
     project.group_id = group;
     project.display_name = absl::StrCat("project ", id);
-    project.create_time = kNow;
+    project.context.time = kNow;
     return Await<ProjectRecord>(
         [&](auto done) { store_->CreateProject(project, std::move(done)); });
   }
@@ -128,10 +130,37 @@ class SqliteStoreTest : public ::testing::Test {
     });
   }
 
-  absl::StatusOr<TokenRecord> Revoke(ResourceRef parent, int64_t id) {
+  absl::StatusOr<TokenRecord> Revoke(ResourceRef parent, int64_t id,
+                                     absl::Time now = kNow) {
+    TokenRevocation revocation;
+    revocation.token = {parent, id};
+    revocation.context.time = now;
+    revocation.check = [](const TokenRecord&, const TokenParentState&) {
+      return absl::OkStatus();
+    };
     return Await<TokenRecord>([&](auto done) {
-      store_->RevokeAccessToken(parent, id, kNow, std::move(done));
+      store_->RevokeAccessToken(std::move(revocation), std::move(done));
     });
+  }
+
+  absl::StatusOr<RotatedAccessToken> Rotate(
+      std::variant<TokenKey, std::string> token, int n,
+      absl::Time now = kNow) {
+    TokenRotation rotation;
+    rotation.token = std::move(token);
+    rotation.expires_on = kToday + 7;
+    rotation.new_digest = Digest(n);
+    rotation.context.time = now;
+    rotation.check = [](const TokenRecord&, const TokenParentState&) {
+      return absl::OkStatus();
+    };
+    return Await<RotatedAccessToken>([&](auto done) {
+      store_->RotateAccessToken(std::move(rotation), std::move(done));
+    });
+  }
+
+  int64_t CountRows(const std::string& sql) {
+    return RawDatabase(path_).QueryInt(sql);
   }
 
   testing::TempDir folder_;
@@ -206,7 +235,7 @@ TEST_F(SqliteStoreTest, SubgroupsInheritTopLevelSetting) {
   top.id = 1;
   top.display_name = "top";
   top.allow_project_token_creation = false;
-  top.create_time = kNow;
+  top.context.time = kNow;
   ASSERT_TRUE(Await<GroupRecord>([&](auto done) {
                 store_->CreateGroup(top, std::move(done));
               }).ok());
@@ -372,10 +401,8 @@ TEST_F(SqliteStoreTest, RevokeBlocksUserAndEndsMembership) {
   EXPECT_FALSE(user->membership_access_level.has_value());
 
   // Revoking again changes nothing, not even the time.
-  absl::StatusOr<TokenRecord> again = Await<TokenRecord>([&](auto done) {
-    store_->RevokeAccessToken(kProject1, created->token.id,
-                              kNow + absl::Hours(1), std::move(done));
-  });
+  absl::StatusOr<TokenRecord> again =
+      Revoke(kProject1, created->token.id, kNow + absl::Hours(1));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->revoke_time, kNow);
 }
@@ -431,13 +458,15 @@ TEST_F(SqliteStoreTest, ListingPagesByIdAndFiltersByState) {
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->records.size(), 2u);
   EXPECT_TRUE(first->has_more);
-  query.page.after_id = first->records.back().id;
+  const int64_t last = first->records.back().id;
+  query.after = TokenCursor{last, last};
   absl::StatusOr<Page<TokenRecord>> second = store_->ListAccessTokens(query);
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(second->records.size(), 2u);
   EXPECT_EQ(second->records[0].id, ids[2]);
 
-  query.page = PageQuery{0, 10};
+  query.after.reset();
+  query.page = PageQuery{10};
   query.state = TokenStateFilter::kActive;
   EXPECT_EQ(store_->ListAccessTokens(query)->records.size(), 4u);
   query.state = TokenStateFilter::kInactive;
@@ -453,6 +482,279 @@ TEST_F(SqliteStoreTest, DigestKeyFingerprintMustMatch) {
   Reopen();
   EXPECT_EQ(store_->CheckDigestKey("fingerprint-b").code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, RotationKeepsBotAndLinksTokens) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  absl::StatusOr<CreatedAccessToken> created =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(created.ok());
+  const int64_t old_id = created->token.id;
+
+  absl::StatusOr<RotatedAccessToken> rotated =
+      Rotate(TokenKey{kProject1, old_id}, 1, kNow + absl::Hours(1));
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  EXPECT_FALSE(rotated->reuse_detected);
+  EXPECT_EQ(rotated->next.user_id, created->bot_user.id);
+  EXPECT_EQ(rotated->next.previous_id, old_id);
+  EXPECT_EQ(rotated->next.family_id, old_id);
+  EXPECT_EQ(rotated->next.expires_on, kToday + 7);
+  EXPECT_EQ(rotated->next.display_name, created->token.display_name);
+  EXPECT_EQ(rotated->previous.revocation_reason, RevocationReason::kRotated);
+  EXPECT_EQ(rotated->previous.next_id, rotated->next.id);
+  EXPECT_FALSE(rotated->bot_user.blocked);
+  EXPECT_EQ(rotated->bot_user.token_id, rotated->next.id);
+  EXPECT_EQ(rotated->bot_user.membership_access_level, 40);
+  EXPECT_EQ(CountRows(absl::StrCat("SELECT token_id FROM memberships")),
+            rotated->next.id);
+}
+
+TEST_F(SqliteStoreTest, ReusedRotatedSecretRevokesFamily) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  absl::StatusOr<CreatedAccessToken> created =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(created.ok());
+  absl::StatusOr<RotatedAccessToken> second =
+      Rotate(TokenKey{kProject1, created->token.id}, 1);
+  ASSERT_TRUE(second.ok());
+  absl::StatusOr<RotatedAccessToken> third =
+      Rotate(TokenKey{kProject1, second->next.id}, 2);
+  ASSERT_TRUE(third.ok());
+
+  // The first secret comes back.
+  absl::StatusOr<RotatedAccessToken> reused = Rotate(Digest(0), 3);
+  ASSERT_TRUE(reused.ok()) << reused.status();
+  EXPECT_TRUE(reused->reuse_detected);
+  ASSERT_EQ(reused->family_revoked.size(), 1u);
+  EXPECT_EQ(reused->family_revoked[0].id, third->next.id);
+  absl::StatusOr<TokenRecord> live = store_->GetAccessToken(third->next.id);
+  ASSERT_TRUE(live.ok());
+  EXPECT_EQ(live->revocation_reason, RevocationReason::kReuseDetected);
+  absl::StatusOr<BotUserRecord> bot = store_->GetBotUser(created->bot_user.id);
+  ASSERT_TRUE(bot.ok());
+  EXPECT_TRUE(bot->blocked);
+  EXPECT_FALSE(bot->membership_access_level.has_value());
+  // Reuse revokes; it does not rotate.
+  EXPECT_EQ(CountRows("SELECT count(*) FROM access_tokens"), 3);
+}
+
+TEST_F(SqliteStoreTest, IdempotentCreateReplaysFirstResult) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  NewAccessToken first = TokenFor(kProject1, 0);
+  first.idempotency = IdempotencyKey{"key-1", "fingerprint-a", "sealed-a"};
+  absl::StatusOr<CreatedAccessToken> created = CreateToken(std::move(first));
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_FALSE(created->replayed_sealed_secret.has_value());
+
+  NewAccessToken again = TokenFor(kProject1, 1);
+  again.idempotency = IdempotencyKey{"key-1", "fingerprint-a", "sealed-b"};
+  absl::StatusOr<CreatedAccessToken> replayed = CreateToken(std::move(again));
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(replayed->token.id, created->token.id);
+  EXPECT_EQ(replayed->replayed_sealed_secret, "sealed-a");
+
+  NewAccessToken different = TokenFor(kProject1, 2);
+  different.idempotency = IdempotencyKey{"key-1", "fingerprint-b", "sealed-c"};
+  absl::StatusOr<CreatedAccessToken> conflict =
+      CreateToken(std::move(different));
+  EXPECT_EQ(conflict.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(conflict.status().message(), "key-1"));
+  EXPECT_EQ(CountRows("SELECT count(*) FROM access_tokens"), 1);
+}
+
+TEST_F(SqliteStoreTest, DeleteGroupNeedsForceForDescendants) {
+  ASSERT_TRUE(CreateGroup(1).ok());
+  ASSERT_TRUE(CreateGroup(2, 1).ok());
+  ASSERT_TRUE(CreateProject(10, 2).ok());
+  ASSERT_TRUE(CreateToken(TokenFor({ResourceKind::kProject, 10}, 0)).ok());
+  ASSERT_TRUE(CreateToken(TokenFor({ResourceKind::kGroup, 1}, 1)).ok());
+
+  ResourceDeletion deletion;
+  deletion.resource = {ResourceKind::kGroup, 1};
+  deletion.context.time = kNow;
+  absl::StatusOr<DeletedResource> refused = Await<DeletedResource>(
+      [&](auto done) { store_->DeleteResource(deletion, std::move(done)); });
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "set force"));
+
+  deletion.force = true;
+  absl::StatusOr<DeletedResource> deleted = Await<DeletedResource>(
+      [&](auto done) { store_->DeleteResource(deletion, std::move(done)); });
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(deleted->revoked_token_count, 2);
+  EXPECT_EQ(deleted->deleted_descendants.size(), 2u);
+  EXPECT_EQ(CountRows("SELECT count(*) FROM access_tokens "
+                      "WHERE revocation_reason = 4"),
+            2);
+  EXPECT_EQ(CountRows("SELECT count(*) FROM users WHERE blocked = 1"), 2);
+  EXPECT_EQ(CountRows("SELECT count(*) FROM memberships"), 0);
+  EXPECT_EQ(store_->GetProject(10)->state, ResourceState::kDeleted);
+  EXPECT_EQ(CreateProject(11, 2).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, PendingDeletionAboveMakesTokensUnusable) {
+  ASSERT_TRUE(CreateGroup(1).ok());
+  ASSERT_TRUE(CreateGroup(2, 1).ok());
+  ASSERT_TRUE(CreateProject(10, 2).ok());
+  ASSERT_TRUE(CreateToken(TokenFor({ResourceKind::kProject, 10}, 0)).ok());
+  EXPECT_TRUE(store_->FindTokenByDigest(Digest(0))->resource_usable);
+
+  GroupUpdate pending;
+  pending.id = 1;
+  pending.state = ResourceState::kPendingDeletion;
+  pending.context.time = kNow;
+  ASSERT_TRUE(Await<GroupRecord>([&](auto done) {
+                store_->UpdateGroup(pending, std::move(done));
+              }).ok());
+  EXPECT_FALSE(store_->FindTokenByDigest(Digest(0))->resource_usable);
+
+  pending.state = ResourceState::kActive;
+  ASSERT_TRUE(Await<GroupRecord>([&](auto done) {
+                store_->UpdateGroup(pending, std::move(done));
+              }).ok());
+  EXPECT_TRUE(store_->FindTokenByDigest(Digest(0))->resource_usable);
+}
+
+TEST_F(SqliteStoreTest, PurgeKeepsNamesReserved) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  absl::StatusOr<CreatedAccessToken> created =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(created.ok());
+  ASSERT_TRUE(Revoke(kProject1, created->token.id).ok());
+
+  const auto purge = [&](absl::Time revoked_before) {
+    return Await<int>([&](auto done) {
+      store_->Purge(revoked_before, kNow, 100, kNow + absl::Hours(24 * 31),
+                    std::move(done));
+    });
+  };
+  EXPECT_EQ(*purge(kNow), 0);  // Revoked at kNow, not before it.
+  EXPECT_EQ(*purge(kNow + absl::Seconds(1)), 1);
+  EXPECT_EQ(*purge(kNow + absl::Seconds(1)), 0);
+
+  absl::StatusOr<BotUserRecord> bot = store_->GetBotUser(created->bot_user.id);
+  ASSERT_TRUE(bot.ok());
+  EXPECT_TRUE(bot->purged);
+  EXPECT_EQ(bot->display_name, "");
+  EXPECT_EQ(bot->username, "project_1_bot");
+  absl::StatusOr<CreatedAccessToken> next = CreateToken(TokenFor(kProject1, 1));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->bot_user.username, "project_1_bot1");
+  EXPECT_EQ(CountRows("SELECT count(*) FROM audit_events WHERE action = 11"),
+            1);
+}
+
+TEST_F(SqliteStoreTest, AuditLogRecordsChangesAndRefusals) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  ASSERT_TRUE(CreateToken(TokenFor(kProject1, 0)).ok());
+  NewAccessToken refused = TokenFor(kProject1, 1);
+  refused.context.request_id = "req-9";
+  refused.check = [](const TokenParentState&) {
+    return absl::FailedPreconditionError("switched off");
+  };
+  ASSERT_FALSE(CreateToken(std::move(refused)).ok());
+
+  AuditListQuery query;
+  query.target_prefix = "projects/1";
+  query.page.limit = 10;
+  absl::StatusOr<Page<AuditEventRecord>> events =
+      store_->ListAuditEvents(query);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->records.size(), 3u);
+  const AuditEventRecord& newest = events->records[0];
+  EXPECT_EQ(newest.action, AuditAction::kCreateAccessToken);
+  EXPECT_EQ(newest.target, "projects/1");
+  EXPECT_EQ(newest.request_id, "req-9");
+  EXPECT_EQ(newest.status_code,
+            static_cast<int>(absl::StatusCode::kFailedPrecondition));
+  EXPECT_EQ(newest.status_message, "switched off");
+  EXPECT_EQ(newest.actor.user_id, 1);
+  const AuditEventRecord& created = events->records[1];
+  EXPECT_EQ(created.status_code, 0);
+  EXPECT_EQ(created.target, "projects/1/accessTokens/1");
+  EXPECT_EQ(created.related_resources,
+            (std::vector<std::string>{"users/1"}));
+  EXPECT_EQ(events->records[2].action, AuditAction::kCreateProject);
+
+  query.target_prefix.reset();
+  query.target = "projects/1/accessTokens/1";
+  EXPECT_EQ(store_->ListAuditEvents(query)->records.size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, TokenUsesSetLastUse) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  absl::StatusOr<CreatedAccessToken> created =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(created.ok());
+  store_->RecordTokenUses({TokenUse{created->token.id, kNow + absl::Minutes(5),
+                                    {"10.0.0.2", "10.0.0.1"}}});
+  // Writes run in order, so a later write's completion means the uses are
+  // stored.
+  ASSERT_TRUE(CreateProject(2).ok());
+
+  absl::StatusOr<TokenRecord> token =
+      store_->GetAccessToken(created->token.id);
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(token->last_use_time, kNow + absl::Minutes(5));
+  EXPECT_EQ(token->last_use_addresses,
+            (std::vector<std::string>{"10.0.0.2", "10.0.0.1"}));
+}
+
+TEST_F(SqliteStoreTest, ListingOrdersAndFilters) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  const char* names[] = {"deploy", "ci-main", "CI-nightly", "backup"};
+  for (int n = 0; n < 4; ++n) {
+    NewAccessToken token = TokenFor(kProject1, n);
+    token.display_name = names[n];
+    token.expires_on = kToday + 10 - n;
+    ASSERT_TRUE(CreateToken(std::move(token)).ok());
+  }
+  const auto list = [&](TokenListQuery query) {
+    std::vector<std::string> seen;
+    query.parent = kProject1;
+    query.today = kToday;
+    query.page.limit = 1;
+    while (true) {
+      absl::StatusOr<Page<TokenRecord>> page = store_->ListAccessTokens(query);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok() || page->records.empty()) break;
+      const TokenRecord& last = page->records.back();
+      seen.push_back(last.display_name);
+      if (!page->has_more) break;
+      if (query.order == TokenOrder::kDisplayName) {
+        query.after = TokenCursor{last.display_name, last.id};
+      } else if (query.order == TokenOrder::kExpiresOn) {
+        query.after =
+            TokenCursor{last.expires_on - absl::CivilDay(1970, 1, 1), last.id};
+      } else {
+        query.after = TokenCursor{last.id, last.id};
+      }
+    }
+    return seen;
+  };
+
+  TokenListQuery by_name;
+  by_name.order = TokenOrder::kDisplayName;
+  EXPECT_EQ(list(by_name), (std::vector<std::string>{"CI-nightly", "backup",
+                                                     "ci-main", "deploy"}));
+  TokenListQuery by_expiry_desc;
+  by_expiry_desc.order = TokenOrder::kExpiresOn;
+  by_expiry_desc.descending = true;
+  EXPECT_EQ(list(by_expiry_desc),
+            (std::vector<std::string>{"deploy", "ci-main", "CI-nightly",
+                                      "backup"}));
+  TokenListQuery containing;
+  containing.display_name_contains = "ci";
+  EXPECT_EQ(list(containing),
+            (std::vector<std::string>{"ci-main", "CI-nightly"}));
+  TokenListQuery expiring;
+  expiring.expires_on.push_back({Comparison::kLessOrEqual, kToday + 8});
+  EXPECT_EQ(list(expiring),
+            (std::vector<std::string>{"CI-nightly", "backup"}));
+  TokenListQuery unused;
+  unused.never_used = true;
+  EXPECT_EQ(list(unused).size(), 4u);
 }
 
 }  // namespace

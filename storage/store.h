@@ -19,6 +19,18 @@
 
 namespace accesstokens {
 
+// Life-cycle state of a group or project. The numbers are stored.
+enum class ResourceState { kActive = 1, kPendingDeletion = 2, kDeleted = 3 };
+
+// Why a token was revoked. The numbers are stored.
+enum class RevocationReason {
+  kNone = 0,
+  kRevoked = 1,
+  kRotated = 2,
+  kReuseDetected = 3,
+  kResourceDeleted = 4,
+};
+
 struct GroupRecord {
   int64_t id = 0;
   std::optional<int64_t> parent_id;  // Unset for a top-level group.
@@ -26,6 +38,7 @@ struct GroupRecord {
   std::string display_name;
   // The setting of the top-level group, also for subgroups.
   bool allow_project_token_creation = true;
+  ResourceState state = ResourceState::kActive;
   absl::Time create_time;
   absl::Time update_time;
 };
@@ -37,7 +50,9 @@ struct ProjectRecord {
   std::string display_name;
   // The setting of the project's top-level group; true without a group.
   bool token_creation_allowed = true;
+  ResourceState state = ResourceState::kActive;
   absl::Time create_time;
+  absl::Time update_time;
 };
 
 struct TokenRecord {
@@ -51,32 +66,31 @@ struct TokenRecord {
   absl::CivilDay expires_on;  // Stops authenticating at 00:00 UTC that day.
   absl::Time create_time;
   std::optional<absl::Time> revoke_time;  // Unset while not revoked.
+  RevocationReason revocation_reason = RevocationReason::kNone;
+  int64_t family_id = 0;  // The first token of its rotation family.
+  std::optional<int64_t> previous_id;  // The token this one replaced.
+  std::optional<int64_t> next_id;      // The token that replaced this one.
+  std::optional<absl::Time> last_use_time;
+  std::vector<std::string> last_use_addresses;  // Most recent first.
 };
 
 struct BotUserRecord {
   int64_t id = 0;
   std::string username;
   std::string email;
-  std::string display_name;
+  std::string display_name;  // Empty once purged.
   ResourceRef resource;
   bool blocked = false;
+  bool purged = false;
   // Access level of the bot's membership in `resource`; unset once the
   // membership has ended.
   std::optional<int> membership_access_level;
-  int64_t token_id = 0;  // The token the bot user was created for.
+  int64_t token_id = 0;  // The bot's current token: its latest one.
   absl::Time create_time;
 };
 
-// A token together with its bot user and the project or group it belongs
-// to, as authentication returns them.
-struct TokenOwnership {
-  TokenRecord token;
-  BotUserRecord bot_user;
-  std::variant<ProjectRecord, GroupRecord> resource;
-};
-
-// State of a project or group that the store reads when a token is created
-// for it, for the creation policy to decide on.
+// State of a project or group that the store reads when a token of it is
+// created or changed, for the policy to decide on.
 struct TokenParentState {
   ResourceRef resource;
   // The top-level group above the resource, or the group itself when it is
@@ -85,13 +99,84 @@ struct TokenParentState {
   // For a project: the setting of its top-level group, true without a
   // group. Always true for a group.
   bool project_token_creation_allowed = true;
+  // The resource's own state.
+  ResourceState state = ResourceState::kActive;
+  // The first group above the resource that is not active, if any.
+  std::optional<int64_t> inactive_ancestor_id;
 };
 
-// Returns OK if a token may be created under the given parent, else the
-// status to fail the creation with. Runs inside the creating transaction, so
-// the decision and the change see the same data.
+// A token together with its bot user and the project or group it belongs
+// to, as authentication returns them.
+struct TokenOwnership {
+  TokenRecord token;
+  BotUserRecord bot_user;
+  std::variant<ProjectRecord, GroupRecord> resource;
+  // False if the resource or a group above it is pending deletion or
+  // deleted.
+  bool resource_usable = true;
+};
+
+// The user on whose behalf a change is made: a human user with an access
+// level, or a bot user. Neither is set for the server's own work.
+struct ActorRecord {
+  std::optional<int64_t> user_id;
+  std::optional<int64_t> bot_user_id;
+  int access_level = 0;  // The human user's level; 0 for bots.
+};
+
+// Who makes a change and when; the store writes it to the audit log.
+struct ChangeContext {
+  ActorRecord actor;
+  std::string request_id;  // May be empty.
+  absl::Time time;
+};
+
+// Actions of the audit log. The numbers are stored and match
+// AuditEvent.Action of the API.
+enum class AuditAction {
+  kCreateGroup = 1,
+  kUpdateGroup = 2,
+  kDeleteGroup = 3,
+  kCreateProject = 4,
+  kUpdateProject = 5,
+  kDeleteProject = 6,
+  kCreateAccessToken = 7,
+  kRotateAccessToken = 8,
+  kRevokeAccessToken = 9,
+  kRevokeTokenFamily = 10,
+  kPurgeBotUser = 11,
+};
+
+struct AuditEventRecord {
+  int64_t id = 0;
+  absl::Time time;
+  ActorRecord actor;
+  AuditAction action = AuditAction::kCreateGroup;
+  std::string target;
+  std::string request_id;
+  int status_code = 0;  // A canonical status code; 0 for success.
+  std::string status_message;
+  std::vector<std::string> related_resources;
+};
+
+// Returns OK if the token may be created under `parent`, else the status to
+// fail with. Runs inside the creating transaction, so the decision and the
+// change see the same data.
 using TokenCreationCheck =
-    absl::AnyInvocable<absl::Status(const TokenParentState&) const>;
+    absl::AnyInvocable<absl::Status(const TokenParentState& parent) const>;
+
+// Returns OK if `token` under `parent` may be revoked or rotated, else the
+// status to fail with. Runs inside the changing transaction.
+using TokenChangeCheck = absl::AnyInvocable<absl::Status(
+    const TokenRecord& token, const TokenParentState& parent) const>;
+
+// A retry key of a request that creates a token (see
+// CreateAccessTokenRequest.request_id in the API).
+struct IdempotencyKey {
+  std::string request_id;
+  std::string fingerprint;    // Digest of the request's content.
+  std::string sealed_secret;  // The new secret, encrypted by the service.
+};
 
 struct NewGroup {
   int64_t id = 0;
@@ -99,7 +184,7 @@ struct NewGroup {
   std::string display_name;
   // Only for top-level groups; ignored for subgroups.
   bool allow_project_token_creation = true;
-  absl::Time create_time;
+  ChangeContext context;
 };
 
 struct GroupUpdate {
@@ -107,14 +192,24 @@ struct GroupUpdate {
   std::optional<std::string> display_name;
   // REQUIRES: set only for a top-level group.
   std::optional<bool> allow_project_token_creation;
-  absl::Time update_time;
+  // REQUIRES: active or pending deletion.
+  std::optional<ResourceState> state;
+  ChangeContext context;
 };
 
 struct NewProject {
   int64_t id = 0;
   std::optional<int64_t> group_id;
   std::string display_name;
-  absl::Time create_time;
+  ChangeContext context;
+};
+
+struct ProjectUpdate {
+  int64_t id = 0;
+  std::optional<std::string> display_name;
+  // REQUIRES: active or pending deletion.
+  std::optional<ResourceState> state;
+  ChangeContext context;
 };
 
 struct NewAccessToken {
@@ -125,30 +220,126 @@ struct NewAccessToken {
   int access_level = 0;
   absl::CivilDay expires_on;
   std::string digest;  // Keyed digest of the secret; never the secret.
-  absl::Time create_time;
   TokenCreationCheck check;
+  std::optional<IdempotencyKey> idempotency;
+  ChangeContext context;
 };
 
 struct CreatedAccessToken {
   TokenRecord token;
   BotUserRecord bot_user;
+  // Set when the request repeated an earlier one's request_id: the sealed
+  // secret of the first response.
+  std::optional<std::string> replayed_sealed_secret;
 };
 
-// State filter of a token listing.
-enum class TokenStateFilter { kAll, kActive, kInactive };
+// The token to revoke or rotate, by name.
+struct TokenKey {
+  ResourceRef parent;
+  int64_t id = 0;
+};
 
-// A page of a listing in id order. Listings use keyset pagination: a page
-// starts after the id that ended the previous one, so a deep page costs the
+struct TokenRevocation {
+  TokenKey token;
+  TokenChangeCheck check;
+  ChangeContext context;
+};
+
+struct TokenRotation {
+  // The token to rotate: by name, or by the digest of its secret.
+  std::variant<TokenKey, std::string> token;
+  absl::CivilDay expires_on;  // Of the new token.
+  std::string new_digest;
+  TokenChangeCheck check;
+  std::optional<IdempotencyKey> idempotency;
+  ChangeContext context;
+};
+
+struct RotatedAccessToken {
+  // True if the token was presented by a secret that had already been
+  // rotated: instead of a rotation, every token of its family was revoked.
+  bool reuse_detected = false;
+  TokenRecord previous;  // The rotated token, now revoked.
+  TokenRecord next;      // The new token; unset fields on reuse.
+  BotUserRecord bot_user;
+  std::vector<TokenRecord> family_revoked;  // On reuse: the tokens revoked.
+  std::optional<std::string> replayed_sealed_secret;
+};
+
+struct ResourceDeletion {
+  ResourceRef resource;
+  // For a group: also delete the groups and projects beneath it. Without
+  // it, a group that has any is FAILED_PRECONDITION.
+  bool force = false;
+  ChangeContext context;
+};
+
+struct DeletedResource {
+  std::variant<ProjectRecord, GroupRecord> resource;
+  std::vector<ResourceRef> deleted_descendants;
+  int revoked_token_count = 0;
+};
+
+// One recorded authentication of a token.
+struct TokenUse {
+  int64_t token_id = 0;
+  absl::Time time;
+  std::vector<std::string> addresses;  // The new list, most recent first.
+};
+
+// Which tokens a listing returns, by state.
+enum class TokenStateFilter {
+  kAll,
+  kActive,
+  kInactive,
+  kRevoked,
+  kExpired,
+};
+
+// A page of a listing. Listings use keyset pagination: a page starts after
+// the sort key and id that ended the previous one, so a deep page costs the
 // same as the first.
 struct PageQuery {
-  int64_t after_id = 0;  // 0 for the first page.
-  int limit = 20;        // REQUIRES: at least 1.
+  int limit = 20;  // REQUIRES: at least 1.
+};
+
+enum class TokenOrder { kCreateTime, kExpiresOn, kLastUseTime, kDisplayName };
+
+// Where a page of tokens starts: after the token with this sort key and id.
+struct TokenCursor {
+  std::variant<int64_t, std::string> sort_key;  // A string for names.
+  int64_t id = 0;
+};
+
+enum class Comparison { kLess, kLessOrEqual, kGreater, kGreaterOrEqual };
+
+template <typename T>
+struct Bound {
+  Comparison comparison = Comparison::kLess;
+  T value;
 };
 
 struct TokenListQuery {
   ResourceRef parent;
   TokenStateFilter state = TokenStateFilter::kAll;
-  absl::CivilDay today;  // Tokens expiring on or before today are inactive.
+  absl::CivilDay today;  // Tokens expiring on or before today are expired.
+  std::optional<std::string> display_name_contains;  // Case-insensitive.
+  std::vector<Bound<absl::Time>> create_time;
+  std::vector<Bound<absl::CivilDay>> expires_on;
+  std::vector<Bound<absl::Time>> last_use_time;
+  bool never_used = false;  // Only tokens without a last use.
+  TokenOrder order = TokenOrder::kCreateTime;
+  bool descending = false;
+  std::optional<TokenCursor> after;
+  PageQuery page;
+};
+
+struct AuditListQuery {
+  std::optional<std::string> target;         // Exactly this resource.
+  std::optional<std::string> target_prefix;  // This resource and beneath.
+  std::optional<AuditAction> action;
+  std::vector<Bound<absl::Time>> time;
+  std::optional<int64_t> before_id;  // Newest first: ids below this one.
   PageQuery page;
 };
 
@@ -165,14 +356,17 @@ struct Page {
 template <typename T>
 using WriteCallback = absl::AnyInvocable<void(absl::StatusOr<T>) &&>;
 
-// Storage of groups, projects, access tokens and bot users.
+// Storage of groups, projects, access tokens, bot users and the audit log.
 //
 // Reads are synchronous and run on the calling thread. Writes are
 // asynchronous: each takes a callback that receives the result once the
-// change is durable on disk or has failed. A failed write changes nothing.
-// Errors: NOT_FOUND for a missing record, ALREADY_EXISTS for a taken id,
-// UNAVAILABLE when storage is busy, read-only or full, DATA_LOSS when it is
-// corrupt. Messages name the resources involved.
+// change is durable on disk or has failed, and writes run in submission
+// order, so a write's callback also means that every earlier write is
+// durable. A failed write changes nothing but the audit log, which records
+// refused changes too (NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION,
+// PERMISSION_DENIED, INVALID_ARGUMENT), with the context's actor.
+// Errors: UNAVAILABLE when storage is busy, read-only or full, DATA_LOSS
+// when it is corrupt. Messages name the resources involved.
 //
 // Thread-safe: every method may be called from any thread at any time.
 class Store {
@@ -186,7 +380,9 @@ class Store {
       const TokenListQuery& query) = 0;
   virtual absl::StatusOr<BotUserRecord> GetBotUser(int64_t user_id) = 0;
   virtual absl::StatusOr<Page<BotUserRecord>> ListBotUsers(
-      const ResourceRef& parent, const PageQuery& page) = 0;
+      const ResourceRef& parent, int64_t after_id, const PageQuery& page) = 0;
+  virtual absl::StatusOr<Page<AuditEventRecord>> ListAuditEvents(
+      const AuditListQuery& query) = 0;
 
   // Returns the token whose digest is `digest` with its bot user and
   // resource, whatever the token's state; NOT_FOUND if there is none.
@@ -199,34 +395,67 @@ class Store {
   virtual absl::Status CheckDigestKey(absl::string_view fingerprint) = 0;
 
   // Creates a group. NOT_FOUND if the parent group does not exist,
-  // ALREADY_EXISTS if the id is taken.
+  // FAILED_PRECONDITION if it is deleted, ALREADY_EXISTS if the id is taken.
   virtual void CreateGroup(NewGroup group,
                            WriteCallback<GroupRecord> done) = 0;
 
   // Changes the fields set in `update`. NOT_FOUND if the group does not
-  // exist.
+  // exist, FAILED_PRECONDITION if it is deleted.
   virtual void UpdateGroup(GroupUpdate update,
                            WriteCallback<GroupRecord> done) = 0;
 
-  // Creates a project. NOT_FOUND if its group does not exist,
-  // ALREADY_EXISTS if the id is taken.
+  // Creates a project, like CreateGroup.
   virtual void CreateProject(NewProject project,
                              WriteCallback<ProjectRecord> done) = 0;
 
+  // Changes the fields set in `update`, like UpdateGroup.
+  virtual void UpdateProject(ProjectUpdate update,
+                             WriteCallback<ProjectRecord> done) = 0;
+
+  // Deletes a project or group as DeletedResource describes, revoking every
+  // token beneath it, blocking their bot users and ending their
+  // memberships, in one transaction. NOT_FOUND if it does not exist,
+  // FAILED_PRECONDITION if it is deleted already.
+  virtual void DeleteResource(ResourceDeletion deletion,
+                              WriteCallback<DeletedResource> done) = 0;
+
   // In one transaction: checks the parent with `token.check`, allocates the
   // next bot name of the parent, and creates the bot user, its membership
-  // and the token. NOT_FOUND if the parent does not exist; the check's
-  // status if it rejects the creation.
+  // and the token. With an idempotency key that was used before, returns
+  // the first result instead (INVALID_ARGUMENT if the fingerprint differs).
+  // NOT_FOUND if the parent does not exist.
   virtual void CreateAccessToken(NewAccessToken token,
                                  WriteCallback<CreatedAccessToken> done) = 0;
 
-  // Revokes the token `token_id` of `parent` at `now`, blocks its bot user
-  // and ends the bot's membership, in one transaction. A revoked token is
-  // returned unchanged. NOT_FOUND if the token does not exist under
-  // `parent`.
-  virtual void RevokeAccessToken(const ResourceRef& parent, int64_t token_id,
-                                 absl::Time now,
+  // Revokes a token, blocks its bot user and ends the bot's membership, in
+  // one transaction, after `check` allowed it. A revoked token is returned
+  // unchanged. NOT_FOUND if the token does not exist under its parent.
+  virtual void RevokeAccessToken(TokenRevocation revocation,
                                  WriteCallback<TokenRecord> done) = 0;
+
+  // Rotates a token in one transaction: revokes it and creates its
+  // successor for the same bot user, after `check` allowed it. A token
+  // presented by the digest of a secret that was already rotated makes
+  // every token of its family revoked instead (reuse_detected). NOT_FOUND
+  // if the token does not exist.
+  virtual void RotateAccessToken(TokenRotation rotation,
+                                 WriteCallback<RotatedAccessToken> done) = 0;
+
+  // Records authentications without waiting for them; a failure is only
+  // logged.
+  virtual void RecordTokenUses(std::vector<TokenUse> uses) = 0;
+
+  // Writes an audit event on its own, for a change refused before it
+  // reached the store. Does not wait for the write.
+  virtual void RecordAuditEvent(AuditEventRecord event) = 0;
+
+  // Marks as purged the blocked bot users whose tokens were all revoked
+  // before `revoked_before`, at most `limit` of them, and deletes
+  // idempotency keys created before `keys_before`, in one transaction.
+  // Returns the number of bot users purged.
+  virtual void Purge(absl::Time revoked_before, absl::Time keys_before,
+                     int limit, absl::Time now,
+                     WriteCallback<int> done) = 0;
 };
 
 }  // namespace accesstokens
