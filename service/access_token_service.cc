@@ -1,17 +1,23 @@
+// AccessTokenService handlers for access tokens, authentication, bot users,
+// scopes and the audit log. The group and project handlers are in
+// resource_handlers.cc.
+
 #include "service/access_token_service.h"
 
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "glog/logging.h"
 #include "service/grpc_status.h"
+#include "service/list_queries.h"
 #include "service/pagination.h"
+#include "service/permissions.h"
 #include "service/policy.h"
 #include "service/proto_conversion.h"
-#include "service/resource_names.h"
+#include "service/requests.h"
 #include "service/scopes.h"
-#include "service/token_filter.h"
 #include "storage/status_macros.h"
 
 namespace accesstokens {
@@ -25,143 +31,25 @@ constexpr char kInvalidToken[] =
 // The metadata key that carries the secret when the request field is empty.
 constexpr char kPrivateTokenKey[] = "private-token";
 
-// Finishes the call with `status` and returns its reactor.
-grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
-                                     const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
+// Longest client address that authentication records, in bytes.
+constexpr size_t kMaxClientAddressLength = 64;
 
-absl::StatusOr<NewGroup> ParseNewGroup(const v1::CreateGroupRequest& request,
-                                       absl::Time now) {
-  const v1::Group& input = request.group();
-  NewGroup group;
-  group.id = request.group_id();
-  ACCESSTOKENS_RETURN_IF_ERROR(ValidateId("group_id", group.id));
-  if (!input.parent().empty()) {
-    ACCESSTOKENS_ASSIGN_OR_RETURN(
-        group.parent_id, ParseGroupName("group.parent", input.parent()));
+// Returns the message of a rotation refused because a rotated secret came
+// back, naming the tokens revoked in its place.
+std::string ReuseMessage(const RotatedAccessToken& rotated) {
+  std::vector<std::string> revoked;
+  for (const TokenRecord& token : rotated.family_revoked) {
+    revoked.push_back(AccessTokenName(token.parent, token.id));
   }
-  ACCESSTOKENS_RETURN_IF_ERROR(
-      ValidateDisplayName("group.display_name", input.display_name()));
-  if (input.has_allow_project_access_token_creation()) {
-    if (group.parent_id.has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "group.allow_project_access_token_creation can only be set on a "
-          "top-level group, and group \"",
-          GroupName(group.id), "\" has the parent \"", input.parent(), "\""));
-    }
-    group.allow_project_token_creation =
-        input.allow_project_access_token_creation();
-  }
-  group.display_name = input.display_name();
-  group.create_time = now;
-  return group;
-}
-
-absl::StatusOr<NewProject> ParseNewProject(
-    const v1::CreateProjectRequest& request, absl::Time now) {
-  const v1::Project& input = request.project();
-  NewProject project;
-  project.id = request.project_id();
-  ACCESSTOKENS_RETURN_IF_ERROR(ValidateId("project_id", project.id));
-  if (!input.parent().empty()) {
-    ACCESSTOKENS_ASSIGN_OR_RETURN(
-        project.group_id, ParseGroupName("project.parent", input.parent()));
-  }
-  ACCESSTOKENS_RETURN_IF_ERROR(
-      ValidateDisplayName("project.display_name", input.display_name()));
-  project.display_name = input.display_name();
-  project.create_time = now;
-  return project;
-}
-
-// Parses everything of a new token but its secret.
-absl::StatusOr<NewAccessToken> ParseNewAccessToken(
-    const v1::CreateAccessTokenRequest& request, absl::Time now,
-    const ServiceOptions& options) {
-  const v1::AccessToken& input = request.access_token();
-  NewAccessToken token;
-  ACCESSTOKENS_ASSIGN_OR_RETURN(
-      token.parent, ParseProjectOrGroupName("parent", request.parent()));
-  ACCESSTOKENS_RETURN_IF_ERROR(ValidateDisplayName(
-      "access_token.display_name", input.display_name()));
-  ACCESSTOKENS_RETURN_IF_ERROR(ValidateDescription(input.description()));
-  ACCESSTOKENS_ASSIGN_OR_RETURN(
-      token.scopes, ParseScopes(absl::MakeConstSpan(input.scopes().data(),
-                                                    input.scopes_size())));
-  ACCESSTOKENS_ASSIGN_OR_RETURN(token.access_level,
-                                ResolveAccessLevel(input.access_level()));
-  ACCESSTOKENS_ASSIGN_OR_RETURN(
-      token.expires_on, ResolveExpiry(input.expires_on(), TodayUtc(now),
-                                      options.max_token_lifetime_days));
-  token.display_name = input.display_name();
-  token.description = input.description();
-  token.create_time = now;
-  token.check = CheckTokenCreationAllowed;
-  return token;
-}
-
-// A token listing request, with the identity of its listing for page tokens.
-struct TokenListing {
-  TokenListQuery query;
-  std::string listing;
-};
-
-absl::StatusOr<TokenListing> ParseTokenListing(
-    const v1::ListAccessTokensRequest& request, absl::Time now) {
-  TokenListing result;
-  TokenListQuery& query = result.query;
-  ACCESSTOKENS_ASSIGN_OR_RETURN(
-      query.parent, ParseProjectOrGroupName("parent", request.parent()));
-  ACCESSTOKENS_ASSIGN_OR_RETURN(TokenFilter filter,
-                                ParseTokenFilter(request.filter()));
-  query.state = filter.state;
-  query.today = TodayUtc(now);
-  ACCESSTOKENS_ASSIGN_OR_RETURN(query.page.limit,
-                                ResolvePageSize(request.page_size()));
-  result.listing = absl::StrCat(request.parent(), "|", filter.canonical);
-  ACCESSTOKENS_ASSIGN_OR_RETURN(
-      query.page.after_id,
-      DecodePageToken(result.listing, request.page_token()));
-  return result;
-}
-
-absl::StatusOr<GroupUpdate> ParseGroupUpdate(
-    const v1::UpdateGroupRequest& request) {
-  GroupUpdate update;
-  ACCESSTOKENS_ASSIGN_OR_RETURN(
-      update.id, ParseGroupName("group.name", request.group().name()));
-
-  constexpr char kAllowedPaths[] =
-      "display_name, allow_project_access_token_creation";
-  if (request.update_mask().paths().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "update_mask is empty; list the fields to change: ", kAllowedPaths));
-  }
-  for (const std::string& path : request.update_mask().paths()) {
-    if (path == "display_name") {
-      ACCESSTOKENS_RETURN_IF_ERROR(ValidateDisplayName(
-          "group.display_name", request.group().display_name()));
-      update.display_name = request.group().display_name();
-    } else if (path == "allow_project_access_token_creation") {
-      if (!request.group().has_allow_project_access_token_creation()) {
-        return absl::InvalidArgumentError(
-            "update_mask lists allow_project_access_token_creation but "
-            "group.allow_project_access_token_creation is not set; set it "
-            "to true or false");
-      }
-      update.allow_project_token_creation =
-          request.group().allow_project_access_token_creation();
-    } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("update_mask path \"", path.substr(0, 100),
-                       "\" cannot be updated; allowed paths: ",
-                       kAllowedPaths));
-    }
-  }
-  return update;
+  return absl::StrCat(
+      "access token \"",
+      AccessTokenName(rotated.previous.parent, rotated.previous.id),
+      "\" was already rotated, so its secret must not be presented again; "
+      "someone else may hold it, so every token of its rotation family is "
+      "now revoked",
+      revoked.empty() ? "" : absl::StrCat(" (", absl::StrJoin(revoked, ", "),
+                                          ")"),
+      "; create a new token");
 }
 
 }  // namespace
@@ -170,99 +58,44 @@ AccessTokenServiceImpl::AccessTokenServiceImpl(Store* store,
                                                const Clock* clock,
                                                const TokenSecrets* secrets,
                                                ServiceOptions options)
-    : store_(store), clock_(clock), secrets_(secrets), options_(options) {}
+    : store_(store),
+      clock_(clock),
+      secrets_(secrets),
+      options_(options),
+      last_use_(store, options.last_use_interval) {}
 
-// --- Groups and projects ----------------------------------------------------
-
-grpc::ServerUnaryReactor* AccessTokenServiceImpl::CreateGroup(
-    grpc::CallbackServerContext* context,
-    const v1::CreateGroupRequest* request, v1::CreateGroupResponse* response) {
-  absl::StatusOr<NewGroup> group = ParseNewGroup(*request, clock_->Now());
-  if (!group.ok()) return FinishWith(context, group.status());
-
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  store_->CreateGroup(
-      *std::move(group),
-      [reactor, response](absl::StatusOr<GroupRecord> created) {
-        if (created.ok()) {
-          ToProto(*created, response->mutable_group());
-          LOG(INFO) << "created group " << response->group().name();
-        }
-        reactor->Finish(ToGrpcStatus(created.status()));
-      });
-  return reactor;
+grpc::ServerUnaryReactor* AccessTokenServiceImpl::Refuse(
+    grpc::CallbackServerContext* context, const absl::Status& status,
+    AuditAction action, std::string target, const ChangeContext& change) {
+  AuditEventRecord event;
+  event.time = change.time;
+  event.actor = change.actor;
+  event.action = action;
+  event.target = std::move(target);
+  event.request_id = change.request_id;
+  event.status_code = static_cast<int>(status.code());
+  event.status_message = std::string(status.message());
+  LOG(WARNING) << "refused " << event.target << ": " << status.message();
+  store_->RecordAuditEvent(std::move(event));
+  return FinishWith(context, status);
 }
 
-grpc::ServerUnaryReactor* AccessTokenServiceImpl::GetGroup(
-    grpc::CallbackServerContext* context, const v1::GetGroupRequest* request,
-    v1::GetGroupResponse* response) {
-  absl::StatusOr<int64_t> id = ParseGroupName("name", request->name());
-  if (!id.ok()) return FinishWith(context, id.status());
-  absl::StatusOr<GroupRecord> group = store_->GetGroup(*id);
-  if (group.ok()) ToProto(*group, response->mutable_group());
-  return FinishWith(context, group.status());
-}
-
-grpc::ServerUnaryReactor* AccessTokenServiceImpl::UpdateGroup(
-    grpc::CallbackServerContext* context,
-    const v1::UpdateGroupRequest* request, v1::UpdateGroupResponse* response) {
-  absl::StatusOr<GroupUpdate> update = ParseGroupUpdate(*request);
-  if (!update.ok()) return FinishWith(context, update.status());
-
-  // A group's parent never changes, so this check cannot go stale before
-  // the write.
-  if (update->allow_project_token_creation.has_value()) {
-    absl::StatusOr<GroupRecord> group = store_->GetGroup(update->id);
-    if (!group.ok()) return FinishWith(context, group.status());
-    absl::Status allowed = CheckGroupSettingChange(*group);
-    if (!allowed.ok()) return FinishWith(context, allowed);
+absl::Status AccessTokenServiceImpl::CheckBotNamesOwnToken(
+    const ActorRecord& actor, const AccessTokenRef& name) {
+  absl::StatusOr<BotUserRecord> bot = store_->GetBotUser(*actor.bot_user_id);
+  if (absl::IsNotFound(bot.status())) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("actor.bot_user \"", UserName(*actor.bot_user_id),
+                     "\" is not a known bot user"));
   }
-  update->update_time = clock_->Now();
-
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  store_->UpdateGroup(
-      *std::move(update),
-      [reactor, response](absl::StatusOr<GroupRecord> updated) {
-        if (updated.ok()) {
-          ToProto(*updated, response->mutable_group());
-          LOG(INFO) << "updated group " << response->group().name()
-                    << ": allow_project_access_token_creation="
-                    << response->group().allow_project_access_token_creation();
-        }
-        reactor->Finish(ToGrpcStatus(updated.status()));
-      });
-  return reactor;
-}
-
-grpc::ServerUnaryReactor* AccessTokenServiceImpl::CreateProject(
-    grpc::CallbackServerContext* context,
-    const v1::CreateProjectRequest* request,
-    v1::CreateProjectResponse* response) {
-  absl::StatusOr<NewProject> project =
-      ParseNewProject(*request, clock_->Now());
-  if (!project.ok()) return FinishWith(context, project.status());
-
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  store_->CreateProject(
-      *std::move(project),
-      [reactor, response](absl::StatusOr<ProjectRecord> created) {
-        if (created.ok()) {
-          ToProto(*created, response->mutable_project());
-          LOG(INFO) << "created project " << response->project().name();
-        }
-        reactor->Finish(ToGrpcStatus(created.status()));
-      });
-  return reactor;
-}
-
-grpc::ServerUnaryReactor* AccessTokenServiceImpl::GetProject(
-    grpc::CallbackServerContext* context, const v1::GetProjectRequest* request,
-    v1::GetProjectResponse* response) {
-  absl::StatusOr<int64_t> id = ParseProjectName("name", request->name());
-  if (!id.ok()) return FinishWith(context, id.status());
-  absl::StatusOr<ProjectRecord> project = store_->GetProject(*id);
-  if (project.ok()) ToProto(*project, response->mutable_project());
-  return FinishWith(context, project.status());
+  if (!bot.ok()) return bot.status();
+  if (bot->resource != name.parent || bot->token_id != name.id) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "bot user \"", UserName(bot->id), "\" may not rotate \"",
+        AccessTokenName(name.parent, name.id),
+        "\"; bot users may only rotate their own current token"));
+  }
+  return absl::OkStatus();
 }
 
 // --- Access tokens ----------------------------------------------------------
@@ -272,29 +105,65 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::CreateAccessToken(
     const v1::CreateAccessTokenRequest* request,
     v1::CreateAccessTokenResponse* response) {
   const absl::Time now = clock_->Now();
-  absl::StatusOr<NewAccessToken> token =
-      ParseNewAccessToken(*request, now, options_);
+  absl::StatusOr<NewAccessToken> token = ParseNewAccessToken(
+      *request, TodayUtc(now), options_.max_token_lifetime_days);
   if (!token.ok()) return FinishWith(context, token.status());
+  token->context.time = now;
+
+  const std::string parent = ResourceName(token->parent);
+  absl::Status allowed = CheckCanManageTokens(
+      token->context.actor, TokenAction::kCreate, parent);
+  if (allowed.ok()) {
+    allowed = CheckTokenLevel(token->context.actor, token->access_level,
+                              absl::StrCat("a new token of \"", parent, "\""));
+  }
+  if (!allowed.ok()) {
+    return Refuse(context, allowed, AuditAction::kCreateAccessToken, parent,
+                  token->context);
+  }
 
   absl::StatusOr<std::string> secret = secrets_->Generate();
   if (!secret.ok()) return FinishWith(context, secret.status());
   token->digest = secrets_->Digest(*secret);
+  token->check = CheckTokenCreationAllowed;
+  if (!request->request_id().empty()) {
+    absl::StatusOr<std::string> sealed =
+        secrets_->Seal(*secret, request->request_id());
+    if (!sealed.ok()) return FinishWith(context, sealed.status());
+    token->idempotency = IdempotencyKey{
+        request->request_id(), RequestFingerprint(*request), *sealed};
+  }
 
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   store_->CreateAccessToken(
       *std::move(token),
-      [reactor, response, now, secret = *std::move(secret)](
-          absl::StatusOr<CreatedAccessToken> created) {
-        if (created.ok()) {
-          v1::AccessToken* out = response->mutable_access_token();
-          ToProto(created->token, now, out);
-          out->set_token(secret);
-          ToProto(created->bot_user, response->mutable_bot_user());
-          LOG(INFO) << "created access token " << out->name()
-                    << " with bot user " << response->bot_user().name() << " ("
-                    << response->bot_user().username() << ")";
+      [this, reactor, response, now, request_id = request->request_id(),
+       secret = *std::move(secret)](
+          absl::StatusOr<CreatedAccessToken> created) mutable {
+        if (!created.ok()) {
+          reactor->Finish(ToGrpcStatus(created.status()));
+          return;
         }
-        reactor->Finish(ToGrpcStatus(created.status()));
+        if (created->replayed_sealed_secret.has_value()) {
+          absl::StatusOr<std::string> first =
+              secrets_->Unseal(*created->replayed_sealed_secret, request_id);
+          if (!first.ok()) {
+            reactor->Finish(ToGrpcStatus(first.status()));
+            return;
+          }
+          secret = *std::move(first);
+        }
+        v1::AccessToken* out = response->mutable_access_token();
+        ToProto(created->token, now, out);
+        out->set_token(secret);
+        ToProto(created->bot_user, response->mutable_bot_user());
+        LOG(INFO) << (created->replayed_sealed_secret ? "repeated creation of "
+                                                      : "created ")
+                  << "access token " << out->name() << " with bot user "
+                  << response->bot_user().name() << " ("
+                  << response->bot_user().username() << ")"
+                  << (request_id.empty() ? "" : ", request " + request_id);
+        reactor->Finish(grpc::Status::OK);
       });
   return reactor;
 }
@@ -308,10 +177,8 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::GetAccessToken(
   if (!name.ok()) return FinishWith(context, name.status());
 
   absl::StatusOr<TokenRecord> token = store_->GetAccessToken(name->id);
-  if (token.ok() && token->parent != name->parent) {
-    token = absl::NotFoundError(
-        absl::StrCat("access token \"", request->name(), "\" not found"));
-  } else if (absl::IsNotFound(token.status())) {
+  if ((token.ok() && token->parent != name->parent) ||
+      absl::IsNotFound(token.status())) {
     token = absl::NotFoundError(
         absl::StrCat("access token \"", request->name(), "\" not found"));
   }
@@ -326,8 +193,13 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListAccessTokens(
     const v1::ListAccessTokensRequest* request,
     v1::ListAccessTokensResponse* response) {
   const absl::Time now = clock_->Now();
-  absl::StatusOr<TokenListing> listing = ParseTokenListing(*request, now);
+  absl::StatusOr<TokenListing> listing =
+      ParseTokenListing(*request, TodayUtc(now));
   if (!listing.ok()) return FinishWith(context, listing.status());
+  absl::StatusOr<std::optional<PageCursor>> cursor =
+      DecodePageToken(listing->listing, request->page_token());
+  if (!cursor.ok()) return FinishWith(context, cursor.status());
+  listing->query.after = *cursor;
 
   absl::StatusOr<Page<TokenRecord>> page =
       store_->ListAccessTokens(listing->query);
@@ -336,8 +208,9 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListAccessTokens(
     ToProto(token, now, response->add_access_tokens());
   }
   if (page->has_more) {
-    response->set_next_page_token(
-        EncodePageToken(listing->listing, page->records.back().id));
+    response->set_next_page_token(EncodePageToken(
+        listing->listing,
+        TokenCursorOf(page->records.back(), listing->query.order)));
   }
   return FinishWith(context, absl::OkStatus());
 }
@@ -346,14 +219,32 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::RevokeAccessToken(
     grpc::CallbackServerContext* context,
     const v1::RevokeAccessTokenRequest* request,
     v1::RevokeAccessTokenResponse* response) {
+  TokenRevocation revocation;
   absl::StatusOr<AccessTokenRef> name =
       ParseAccessTokenName("name", request->name());
   if (!name.ok()) return FinishWith(context, name.status());
+  absl::StatusOr<ActorRecord> actor = ParseActor(request->actor());
+  if (!actor.ok()) return FinishWith(context, actor.status());
+  revocation.token = {name->parent, name->id};
+  revocation.context.actor = *actor;
+  revocation.context.time = clock_->Now();
 
-  const absl::Time now = clock_->Now();
+  absl::Status allowed = CheckCanManageTokens(
+      *actor, TokenAction::kRevoke, ResourceName(name->parent));
+  if (!allowed.ok()) {
+    return Refuse(context, allowed, AuditAction::kRevokeAccessToken,
+                  request->name(), revocation.context);
+  }
+  revocation.check = [actor = *actor](const TokenRecord& token,
+                                      const TokenParentState&) {
+    return CheckTokenLevel(actor, token.access_level,
+                           AccessTokenName(token.parent, token.id));
+  };
+
+  const absl::Time now = revocation.context.time;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   store_->RevokeAccessToken(
-      name->parent, name->id, now,
+      std::move(revocation),
       [reactor, response, now](absl::StatusOr<TokenRecord> revoked) {
         if (revoked.ok()) {
           v1::AccessToken* out = response->mutable_access_token();
@@ -364,6 +255,108 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::RevokeAccessToken(
           }
         }
         reactor->Finish(ToGrpcStatus(revoked.status()));
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AccessTokenServiceImpl::RotateAccessToken(
+    grpc::CallbackServerContext* context,
+    const v1::RotateAccessTokenRequest* request,
+    v1::RotateAccessTokenResponse* response) {
+  const absl::Time now = clock_->Now();
+  absl::StatusOr<ParsedRotation> parsed =
+      ParseRotation(*request, TodayUtc(now), options_.max_token_lifetime_days);
+  if (!parsed.ok()) return FinishWith(context, parsed.status());
+
+  TokenRotation rotation;
+  rotation.expires_on = parsed->expires_on;
+  rotation.context.time = now;
+  rotation.context.request_id = request->request_id();
+  if (parsed->actor.has_value()) rotation.context.actor = *parsed->actor;
+  const ActorRecord& actor = rotation.context.actor;
+
+  // Permission checks that need no lookup of the token come first.
+  if (parsed->name.has_value()) {
+    const AccessTokenRef& name = *parsed->name;
+    rotation.token = TokenKey{name.parent, name.id};
+    absl::Status allowed = CheckCanManageTokens(
+        actor, TokenAction::kRotate, ResourceName(name.parent));
+    if (allowed.ok() && actor.bot_user_id.has_value()) {
+      allowed = CheckBotNamesOwnToken(actor, name);
+    }
+    if (!allowed.ok()) {
+      return Refuse(context, allowed, AuditAction::kRotateAccessToken,
+                    request->name(), rotation.context);
+    }
+  } else {
+    rotation.token = secrets_->Digest(parsed->secret);
+  }
+  const bool by_secret = !parsed->name.has_value();
+  rotation.check = [actor, by_secret, now](const TokenRecord& token,
+                                           const TokenParentState& parent) {
+    // A rotation by secret acts as the token's own bot user.
+    ActorRecord effective = actor;
+    if (by_secret) effective = ActorRecord{std::nullopt, token.user_id, 0};
+    ACCESSTOKENS_RETURN_IF_ERROR(CheckBotRotation(effective, token));
+    ACCESSTOKENS_RETURN_IF_ERROR(
+        CheckTokenLevel(effective, token.access_level,
+                        AccessTokenName(token.parent, token.id)));
+    return CheckTokenRotatable(token, parent, now);
+  };
+
+  absl::StatusOr<std::string> secret = secrets_->Generate();
+  if (!secret.ok()) return FinishWith(context, secret.status());
+  rotation.new_digest = secrets_->Digest(*secret);
+  if (!request->request_id().empty()) {
+    absl::StatusOr<std::string> sealed =
+        secrets_->Seal(*secret, request->request_id());
+    if (!sealed.ok()) return FinishWith(context, sealed.status());
+    rotation.idempotency = IdempotencyKey{
+        request->request_id(), RequestFingerprint(*request), *sealed};
+  }
+
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  store_->RotateAccessToken(
+      std::move(rotation),
+      [this, reactor, response, now, by_secret,
+       request_id = request->request_id(), secret = *std::move(secret)](
+          absl::StatusOr<RotatedAccessToken> rotated) mutable {
+        if (by_secret && absl::IsNotFound(rotated.status())) {
+          reactor->Finish(ToGrpcStatus(absl::UnauthenticatedError(
+              kInvalidToken)));
+          return;
+        }
+        if (!rotated.ok()) {
+          reactor->Finish(ToGrpcStatus(rotated.status()));
+          return;
+        }
+        if (rotated->reuse_detected) {
+          const std::string message = ReuseMessage(*rotated);
+          LOG(WARNING) << message;
+          reactor->Finish(
+              ToGrpcStatus(absl::FailedPreconditionError(message)));
+          return;
+        }
+        if (rotated->replayed_sealed_secret.has_value()) {
+          absl::StatusOr<std::string> first =
+              secrets_->Unseal(*rotated->replayed_sealed_secret, request_id);
+          if (!first.ok()) {
+            reactor->Finish(ToGrpcStatus(first.status()));
+            return;
+          }
+          secret = *std::move(first);
+        }
+        v1::AccessToken* out = response->mutable_access_token();
+        ToProto(rotated->next, now, out);
+        out->set_token(secret);
+        ToProto(rotated->previous, now,
+                response->mutable_previous_access_token());
+        ToProto(rotated->bot_user, response->mutable_bot_user());
+        LOG(INFO) << "rotated access token "
+                  << response->previous_access_token().name() << " into "
+                  << out->name()
+                  << (request_id.empty() ? "" : ", request " + request_id);
+        reactor->Finish(grpc::Status::OK);
       });
   return reactor;
 }
@@ -397,6 +390,11 @@ absl::Status AccessTokenServiceImpl::Authenticate(
         absl::StrCat("token has ", secret.size(), " bytes; at most ",
                      kMaxSecretLength, " are allowed"));
   }
+  if (request.client_address().size() > kMaxClientAddressLength) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "client_address has ", request.client_address().size(),
+        " bytes; at most ", kMaxClientAddressLength, " are allowed"));
+  }
 
   absl::StatusOr<TokenOwnership> found =
       store_->FindTokenByDigest(secrets_->Digest(secret));
@@ -408,13 +406,17 @@ absl::Status AccessTokenServiceImpl::Authenticate(
 
   const absl::Time now = clock_->Now();
   if (TokenState(found->token, now) != v1::AccessToken::STATE_ACTIVE ||
-      found->bot_user.blocked) {
+      found->bot_user.blocked || !found->resource_usable) {
     VLOG(1) << "authentication failed: access token "
             << AccessTokenName(found->token.parent, found->token.id)
-            << " is not active";
+            << " is not active or its resource is not";
     return absl::UnauthenticatedError(kInvalidToken);
   }
 
+  last_use_.Record(found->token, now,
+                   request.client_address().empty()
+                       ? PeerAddress(context->peer())
+                       : request.client_address());
   ToProto(found->token, now, response->mutable_access_token());
   ToProto(found->bot_user, response->mutable_bot_user());
   if (const auto* project = std::get_if<ProjectRecord>(&found->resource)) {
@@ -425,7 +427,7 @@ absl::Status AccessTokenServiceImpl::Authenticate(
   return absl::OkStatus();
 }
 
-// --- Bot users and scopes ---------------------------------------------------
+// --- Bot users, scopes and the audit log ------------------------------------
 
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::GetBotUser(
     grpc::CallbackServerContext* context, const v1::GetBotUserRequest* request,
@@ -443,27 +445,31 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListBotUsers(
     v1::ListBotUsersResponse* response) {
   ResourceRef parent;
   PageQuery page_query;
+  int64_t after_id = 0;
+  const std::string listing = absl::StrCat("bots\n", request->parent());
   absl::Status valid = [&]() -> absl::Status {
     ACCESSTOKENS_ASSIGN_OR_RETURN(
         parent, ParseProjectOrGroupName("parent", request->parent()));
     ACCESSTOKENS_ASSIGN_OR_RETURN(page_query.limit,
                                   ResolvePageSize(request->page_size()));
     ACCESSTOKENS_ASSIGN_OR_RETURN(
-        page_query.after_id,
-        DecodePageToken(request->parent(), request->page_token()));
+        std::optional<PageCursor> cursor,
+        DecodePageToken(listing, request->page_token()));
+    if (cursor.has_value()) after_id = cursor->id;
     return absl::OkStatus();
   }();
   if (!valid.ok()) return FinishWith(context, valid);
 
   absl::StatusOr<Page<BotUserRecord>> page =
-      store_->ListBotUsers(parent, page_query);
+      store_->ListBotUsers(parent, after_id, page_query);
   if (!page.ok()) return FinishWith(context, page.status());
   for (const BotUserRecord& user : page->records) {
     ToProto(user, response->add_bot_users());
   }
   if (page->has_more) {
+    const int64_t last = page->records.back().id;
     response->set_next_page_token(
-        EncodePageToken(request->parent(), page->records.back().id));
+        EncodePageToken(listing, PageCursor{last, last}));
   }
   return FinishWith(context, absl::OkStatus());
 }
@@ -476,6 +482,31 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListScopes(
     scope->set_scope(info.scope);
     scope->set_name(info.name);
     scope->set_description(info.description);
+  }
+  return FinishWith(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditEventsRequest* request,
+    v1::ListAuditEventsResponse* response) {
+  absl::StatusOr<AuditListing> listing = ParseAuditListing(*request);
+  if (!listing.ok()) return FinishWith(context, listing.status());
+  absl::StatusOr<std::optional<PageCursor>> cursor =
+      DecodePageToken(listing->listing, request->page_token());
+  if (!cursor.ok()) return FinishWith(context, cursor.status());
+  if (cursor->has_value()) listing->query.before_id = (*cursor)->id;
+
+  absl::StatusOr<Page<AuditEventRecord>> page =
+      store_->ListAuditEvents(listing->query);
+  if (!page.ok()) return FinishWith(context, page.status());
+  for (const AuditEventRecord& event : page->records) {
+    ToProto(event, response->add_audit_events());
+  }
+  if (page->has_more) {
+    const int64_t last = page->records.back().id;
+    response->set_next_page_token(
+        EncodePageToken(listing->listing, PageCursor{last, last}));
   }
   return FinishWith(context, absl::OkStatus());
 }

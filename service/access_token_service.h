@@ -7,6 +7,8 @@
 
 #include "accesstokens/v1/access_token_service.grpc.pb.h"
 #include "service/clock.h"
+#include "service/last_use_recorder.h"
+#include "service/resource_names.h"
 #include "service/token_secrets.h"
 #include "storage/store.h"
 
@@ -16,6 +18,8 @@ struct ServiceOptions {
   // Maximum token lifetime in days, and the lifetime of a token created
   // without an expiry date.
   int max_token_lifetime_days = 365;
+  // Shortest time between two recorded last uses of one token.
+  absl::Duration last_use_interval = absl::Minutes(1);
 };
 
 // Thread-safe. The store, clock and secrets must outlive the service.
@@ -36,6 +40,10 @@ class AccessTokenServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::UpdateGroupRequest* request,
       v1::UpdateGroupResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteGroup(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteGroupRequest* request,
+      v1::DeleteGroupResponse* response) override;
   grpc::ServerUnaryReactor* CreateProject(
       grpc::CallbackServerContext* context,
       const v1::CreateProjectRequest* request,
@@ -44,6 +52,14 @@ class AccessTokenServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::GetProjectRequest* request,
       v1::GetProjectResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateProject(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateProjectRequest* request,
+      v1::UpdateProjectResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteProject(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteProjectRequest* request,
+      v1::DeleteProjectResponse* response) override;
   grpc::ServerUnaryReactor* CreateAccessToken(
       grpc::CallbackServerContext* context,
       const v1::CreateAccessTokenRequest* request,
@@ -60,6 +76,10 @@ class AccessTokenServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::RevokeAccessTokenRequest* request,
       v1::RevokeAccessTokenResponse* response) override;
+  grpc::ServerUnaryReactor* RotateAccessToken(
+      grpc::CallbackServerContext* context,
+      const v1::RotateAccessTokenRequest* request,
+      v1::RotateAccessTokenResponse* response) override;
   grpc::ServerUnaryReactor* AuthenticateAccessToken(
       grpc::CallbackServerContext* context,
       const v1::AuthenticateAccessTokenRequest* request,
@@ -76,16 +96,33 @@ class AccessTokenServiceImpl final
       grpc::CallbackServerContext* context,
       const v1::ListScopesRequest* request,
       v1::ListScopesResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* context,
+      const v1::ListAuditEventsRequest* request,
+      v1::ListAuditEventsResponse* response) override;
 
  private:
   absl::Status Authenticate(grpc::CallbackServerContext* context,
                             const v1::AuthenticateAccessTokenRequest& request,
                             v1::AuthenticateAccessTokenResponse* response);
 
+  // Finishes a call that the actor may not make: records the refusal in
+  // the audit log, then fails the call with `status`.
+  grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context,
+                                   const absl::Status& status,
+                                   AuditAction action, std::string target,
+                                   const ChangeContext& change);
+
+  // Checks a bot actor's rotation by name before any lookup of the token:
+  // the bot may name only its own current token.
+  absl::Status CheckBotNamesOwnToken(const ActorRecord& actor,
+                                     const AccessTokenRef& name);
+
   Store* const store_;
   const Clock* const clock_;
   const TokenSecrets* const secrets_;
   const ServiceOptions options_;
+  LastUseRecorder last_use_;
 };
 
 }  // namespace accesstokens

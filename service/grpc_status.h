@@ -3,6 +3,8 @@
 #define ACCESSTOKENS_SERVICE_GRPC_STATUS_H_
 
 #include "absl/status/status.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 
 namespace accesstokens {
@@ -10,6 +12,11 @@ namespace accesstokens {
 // Converts `status` with the same code and message. INTERNAL and UNKNOWN are
 // logged, because they mean a bug.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// Finishes a unary callback call with `status` and returns its reactor, for
+// handlers that answer without waiting for the store.
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
+                                     const absl::Status& status);
 
 }  // namespace accesstokens
 

@@ -1,32 +1,39 @@
-// Page sizes and page tokens of the List methods. A page token records the
-// id that ended the previous page together with the listing it belongs to,
-// so it cannot be replayed against another parent or filter.
+// Page sizes and page tokens of the List methods. A page token records
+// where the previous page ended (the sort key and id of its last record)
+// together with a digest of the request it belongs to, so that it cannot
+// be replayed against another parent, filter or order.
 #ifndef ACCESSTOKENS_SERVICE_PAGINATION_H_
 #define ACCESSTOKENS_SERVICE_PAGINATION_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/store.h"
 
 namespace accesstokens {
 
 inline constexpr int kDefaultPageSize = 20;
 inline constexpr int kMaxPageSize = 100;
 
+// Where a page ends: the sort key and id of its last record.
+using PageCursor = TokenCursor;
+
 // Returns the effective page size: 0 means kDefaultPageSize, larger than
 // kMaxPageSize means kMaxPageSize, negative is INVALID_ARGUMENT.
 absl::StatusOr<int> ResolvePageSize(int32_t page_size);
 
-// Returns the opaque token of the page after `last_id` in `listing`, a
-// string that identifies the parent and filter of the request.
-std::string EncodePageToken(absl::string_view listing, int64_t last_id);
+// Returns the opaque token of the page after `cursor` in `listing`, a
+// string that identifies the parent, filter and order of the request.
+std::string EncodePageToken(absl::string_view listing,
+                            const PageCursor& cursor);
 
-// Returns the id after which the page starts: 0 for an empty token.
+// Returns where the page starts: unset for an empty token.
 // INVALID_ARGUMENT for a token that is malformed or from another listing.
-absl::StatusOr<int64_t> DecodePageToken(absl::string_view listing,
-                                        absl::string_view page_token);
+absl::StatusOr<std::optional<PageCursor>> DecodePageToken(
+    absl::string_view listing, absl::string_view page_token);
 
 }  // namespace accesstokens
 

@@ -21,23 +21,49 @@ TEST(ResolvePageSizeTest, RejectsNegative) {
             "100");
 }
 
-TEST(PageTokenTest, RoundTrips) {
-  const std::string token = EncodePageToken("projects/1|state=all", 42);
-  absl::StatusOr<int64_t> last_id =
-      DecodePageToken("projects/1|state=all", token);
-  ASSERT_TRUE(last_id.ok()) << last_id.status();
-  EXPECT_EQ(*last_id, 42);
-  EXPECT_EQ(*DecodePageToken("projects/1|state=all", ""), 0);
+TEST(PageTokenTest, RoundTripsIntegerKeys) {
+  const std::string token =
+      EncodePageToken("tokens\nprojects/1", PageCursor{int64_t{20270101}, 42});
+  absl::StatusOr<std::optional<PageCursor>> cursor =
+      DecodePageToken("tokens\nprojects/1", token);
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  ASSERT_TRUE(cursor->has_value());
+  EXPECT_EQ(std::get<int64_t>((*cursor)->sort_key), 20270101);
+  EXPECT_EQ((*cursor)->id, 42);
+}
+
+TEST(PageTokenTest, RoundTripsStringKeys) {
+  const std::string name = "ci | \n deploy\xC3\xA9";
+  const std::string token =
+      EncodePageToken("listing", PageCursor{name, 7});
+  absl::StatusOr<std::optional<PageCursor>> cursor =
+      DecodePageToken("listing", token);
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  ASSERT_TRUE(cursor->has_value());
+  EXPECT_EQ(std::get<std::string>((*cursor)->sort_key), name);
+  EXPECT_EQ((*cursor)->id, 7);
+}
+
+TEST(PageTokenTest, EmptyTokenStartsAtTheBeginning) {
+  absl::StatusOr<std::optional<PageCursor>> cursor =
+      DecodePageToken("listing", "");
+  ASSERT_TRUE(cursor.ok());
+  EXPECT_FALSE(cursor->has_value());
 }
 
 TEST(PageTokenTest, RejectsOtherListingsAndGarbage) {
-  const std::string token = EncodePageToken("projects/1|state=all", 42);
-  EXPECT_EQ(DecodePageToken("projects/2|state=all", token).status().code(),
+  const std::string token =
+      EncodePageToken("tokens\nprojects/1\n\n", PageCursor{int64_t{42}, 42});
+  EXPECT_EQ(DecodePageToken("tokens\nprojects/2\n\n", token).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(DecodePageToken("projects/1|state=active", token).status().code(),
+  EXPECT_EQ(DecodePageToken("tokens\nprojects/1\nstate = active\n", token)
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
-  for (const char* garbage : {"!!!", "dGVzdA", "djF8cHJvamVjdHMvMXw"}) {
-    EXPECT_EQ(DecodePageToken("projects/1|state=all", garbage).status().code(),
+  for (const char* garbage : {"!!!", "dGVzdA", "cDIKYWJjCmkKMQox"}) {
+    EXPECT_EQ(DecodePageToken("tokens\nprojects/1\n\n", garbage)
+                  .status()
+                  .code(),
               absl::StatusCode::kInvalidArgument)
         << garbage;
   }

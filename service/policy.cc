@@ -1,5 +1,6 @@
 #include "service/policy.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -139,26 +140,21 @@ absl::StatusOr<int> ResolveAccessLevel(int requested) {
 
 absl::StatusOr<absl::CivilDay> ResolveExpiry(absl::string_view expires_on,
                                              absl::CivilDay today,
-                                             int max_lifetime_days) {
+                                             int max_lifetime_days,
+                                             int default_days) {
   const absl::CivilDay last_allowed = today + max_lifetime_days;
-  if (expires_on.empty()) return last_allowed;
+  if (expires_on.empty()) {
+    return today + std::min(default_days, max_lifetime_days);
+  }
 
-  int year = 0, month = 0, day = 0;
-  const bool well_formed =
-      expires_on.size() == 10 && expires_on[4] == '-' &&
-      expires_on[7] == '-' && ParseDigits(expires_on.substr(0, 4), 4, &year) &&
-      ParseDigits(expires_on.substr(5, 2), 2, &month) &&
-      ParseDigits(expires_on.substr(8, 2), 2, &day);
-  const absl::CivilDay date(year, month, day);
-  // CivilDay normalizes out-of-range fields (2027-02-30 becomes 2027-03-02),
-  // so a date is real only if it keeps its fields.
-  if (!well_formed || date.year() != year || date.month() != month ||
-      date.day() != day) {
+  const std::optional<absl::CivilDay> parsed = ParseDate(expires_on);
+  if (!parsed.has_value()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("expires_on \"", expires_on,
+        absl::StrCat("expires_on \"", expires_on.substr(0, 100),
                      "\" is not a valid date; expected YYYY-MM-DD, such as \"",
                      FormatDate(today + 30), "\""));
   }
+  const absl::CivilDay date = *parsed;
   if (date <= today) {
     return absl::InvalidArgumentError(absl::StrCat(
         "expires_on ", FormatDate(date), " is not after today (",
@@ -192,6 +188,21 @@ absl::Status ValidateDescription(absl::string_view value) {
 }
 
 absl::Status CheckTokenCreationAllowed(const TokenParentState& parent) {
+  const std::string name = ResourceName(parent.resource);
+  if (parent.state == ResourceState::kDeleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("\"", name, "\" is deleted; it takes no new tokens"));
+  }
+  if (parent.state == ResourceState::kPendingDeletion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "\"", name, "\" is pending deletion; it takes no new tokens"));
+  }
+  if (parent.inactive_ancestor_id.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "\"", name, "\" is beneath group \"",
+        GroupName(*parent.inactive_ancestor_id),
+        "\", which is deleted or pending deletion; it takes no new tokens"));
+  }
   if (parent.resource.kind == ResourceKind::kProject &&
       !parent.project_token_creation_allowed) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -212,6 +223,26 @@ absl::Status CheckGroupSettingChange(const GroupRecord& group) {
       GroupName(group.top_level_id), "\""));
 }
 
+absl::Status CheckTokenRotatable(const TokenRecord& token,
+                                 const TokenParentState& parent,
+                                 absl::Time now) {
+  const std::string name = AccessTokenName(token.parent, token.id);
+  switch (TokenState(token, now)) {
+    case v1::AccessToken::STATE_REVOKED:
+      return absl::FailedPreconditionError(absl::StrCat(
+          "access token \"", name, "\" is revoked; only active tokens can be "
+          "rotated"));
+    case v1::AccessToken::STATE_EXPIRED:
+      return absl::FailedPreconditionError(absl::StrCat(
+          "access token \"", name, "\" expired on ",
+          FormatDate(token.expires_on),
+          "; only active tokens can be rotated"));
+    default:
+      break;
+  }
+  return CheckTokenCreationAllowed(parent);
+}
+
 absl::CivilDay TodayUtc(absl::Time now) {
   return absl::ToCivilDay(now, absl::UTCTimeZone());
 }
@@ -220,6 +251,23 @@ v1::AccessToken::State TokenState(const TokenRecord& token, absl::Time now) {
   if (token.revoke_time.has_value()) return v1::AccessToken::STATE_REVOKED;
   if (TodayUtc(now) >= token.expires_on) return v1::AccessToken::STATE_EXPIRED;
   return v1::AccessToken::STATE_ACTIVE;
+}
+
+std::optional<absl::CivilDay> ParseDate(absl::string_view text) {
+  int year = 0, month = 0, day = 0;
+  const bool well_formed =
+      text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+      ParseDigits(text.substr(0, 4), 4, &year) &&
+      ParseDigits(text.substr(5, 2), 2, &month) &&
+      ParseDigits(text.substr(8, 2), 2, &day);
+  const absl::CivilDay date(year, month, day);
+  // CivilDay normalizes out-of-range fields (2027-02-30 becomes 2027-03-02),
+  // so a date is real only if it keeps its fields.
+  if (!well_formed || date.year() != year || date.month() != month ||
+      date.day() != day) {
+    return std::nullopt;
+  }
+  return date;
 }
 
 std::string FormatDate(absl::CivilDay day) {

@@ -8,6 +8,8 @@
 #define ACCESSTOKENS_SERVICE_POLICY_H_
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -38,11 +40,16 @@ absl::StatusOr<uint32_t> ParseScopes(absl::Span<const int> scopes);
 absl::StatusOr<int> ResolveAccessLevel(int requested);
 
 // Returns the expiry date of a new token. `expires_on` is `YYYY-MM-DD` or
-// empty for `today` plus `max_lifetime_days`. Rejects malformed dates, today
-// and earlier, and dates after today plus `max_lifetime_days`.
+// empty for `today` plus `default_days`, capped at `max_lifetime_days`.
+// Rejects malformed dates, today and earlier, and dates after today plus
+// `max_lifetime_days`.
 absl::StatusOr<absl::CivilDay> ResolveExpiry(absl::string_view expires_on,
                                              absl::CivilDay today,
-                                             int max_lifetime_days);
+                                             int max_lifetime_days,
+                                             int default_days);
+
+// Days until a rotated token expires when the request gives no date.
+inline constexpr int kDefaultRotationDays = 7;
 
 // Checks a display name: valid UTF-8, 1 to kMaxDisplayNameLength code
 // points, not blank, no control characters. `field` names it in messages.
@@ -53,10 +60,17 @@ absl::Status ValidateDisplayName(absl::string_view field,
 // points, no control characters other than tab and newline.
 absl::Status ValidateDescription(absl::string_view value);
 
-// FAILED_PRECONDITION for a project whose top-level group has switched off
-// project access token creation; OK otherwise. Group tokens are never
-// affected.
+// FAILED_PRECONDITION if no token may be issued under `parent`: it is
+// deleted or pending deletion, or a group above it is, or it is a project
+// whose top-level group has switched off project access token creation.
+// Group tokens are never affected by that setting.
 absl::Status CheckTokenCreationAllowed(const TokenParentState& parent);
+
+// FAILED_PRECONDITION if `token` cannot be rotated at `now`: it is revoked
+// or expired, or no token may be issued under its parent.
+absl::Status CheckTokenRotatable(const TokenRecord& token,
+                                 const TokenParentState& parent,
+                                 absl::Time now);
 
 // INVALID_ARGUMENT unless `group` is a top-level group, the only kind that
 // stores allow_project_access_token_creation.
@@ -68,6 +82,10 @@ absl::CivilDay TodayUtc(absl::Time now);
 // Returns the state of `token` at `now`: revoked, expired (from 00:00 UTC on
 // its expiry date) or active.
 v1::AccessToken::State TokenState(const TokenRecord& token, absl::Time now);
+
+// Parses a date of the form YYYY-MM-DD; unset if it is malformed or not a
+// real date.
+std::optional<absl::CivilDay> ParseDate(absl::string_view text);
 
 // Formats a date as YYYY-MM-DD.
 std::string FormatDate(absl::CivilDay day);

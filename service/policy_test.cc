@@ -56,15 +56,20 @@ TEST(ResolveAccessLevelTest, RejectsOtherNumbers) {
   }
 }
 
-TEST(ResolveExpiryTest, EmptyMeansMaximumLifetime) {
-  EXPECT_EQ(*ResolveExpiry("", kToday, 365), kToday + 365);
-  EXPECT_EQ(*ResolveExpiry("", kToday, 30), absl::CivilDay(2027, 1, 3));
+TEST(ResolveExpiryTest, EmptyMeansDefaultWithinMaximum) {
+  EXPECT_EQ(*ResolveExpiry("", kToday, 365, 365), kToday + 365);
+  EXPECT_EQ(*ResolveExpiry("", kToday, 30, 30), absl::CivilDay(2027, 1, 3));
+  EXPECT_EQ(*ResolveExpiry("", kToday, 365, kDefaultRotationDays),
+            absl::CivilDay(2026, 12, 11));
+  // A default beyond the maximum lifetime is cut to the maximum.
+  EXPECT_EQ(*ResolveExpiry("", kToday, 3, kDefaultRotationDays),
+            absl::CivilDay(2026, 12, 7));
 }
 
 TEST(ResolveExpiryTest, AcceptsTomorrowThroughLastAllowedDay) {
-  EXPECT_EQ(*ResolveExpiry("2026-12-05", kToday, 365),
+  EXPECT_EQ(*ResolveExpiry("2026-12-05", kToday, 365, 365),
             absl::CivilDay(2026, 12, 5));
-  EXPECT_EQ(*ResolveExpiry("2027-12-04", kToday, 365),
+  EXPECT_EQ(*ResolveExpiry("2027-12-04", kToday, 365, 365),
             absl::CivilDay(2027, 12, 4));
 }
 
@@ -73,22 +78,22 @@ TEST(ResolveExpiryTest, RejectsMalformedDates) {
        {"2027-13-01", "2027-02-30", "2027-2-01", "27-02-01", "2027/02/01",
         "tomorrow", "2027-02-01T00:00:00Z", " 2027-02-01", "+027-02-01",
         "2027-00-10", "2027-01-00"}) {
-    ExpectInvalid(ResolveExpiry(date, kToday, 365).status(),
+    ExpectInvalid(ResolveExpiry(date, kToday, 365, 365).status(),
                   absl::StrCat("expires_on \"", date, "\" is not a valid"));
   }
 }
 
 TEST(ResolveExpiryTest, RejectsTodayAndPast) {
-  ExpectInvalid(ResolveExpiry("2026-12-04", kToday, 365).status(),
+  ExpectInvalid(ResolveExpiry("2026-12-04", kToday, 365, 365).status(),
                 "2026-12-04 is not after today");
-  ExpectInvalid(ResolveExpiry("2020-01-01", kToday, 365).status(),
+  ExpectInvalid(ResolveExpiry("2020-01-01", kToday, 365, 365).status(),
                 "earliest allowed date is 2026-12-05");
 }
 
 TEST(ResolveExpiryTest, RejectsBeyondMaximumNamingLastDay) {
-  ExpectInvalid(ResolveExpiry("2027-12-05", kToday, 365).status(),
+  ExpectInvalid(ResolveExpiry("2027-12-05", kToday, 365, 365).status(),
                 "the last allowed date is 2027-12-04");
-  ExpectInvalid(ResolveExpiry("2027-01-04", kToday, 30).status(),
+  ExpectInvalid(ResolveExpiry("2027-01-04", kToday, 30, 30).status(),
                 "maximum lifetime of 30 days; the last allowed date is "
                 "2027-01-03");
 }
@@ -127,7 +132,10 @@ TEST(ValidateDescriptionTest, AllowsEmptyAndNewlines) {
 }
 
 TEST(CheckTokenCreationAllowedTest, OnlyProjectsUnderSwitchedOffGroups) {
-  TokenParentState project{{ResourceKind::kProject, 5}, 1, false};
+  TokenParentState project;
+  project.resource = {ResourceKind::kProject, 5};
+  project.top_level_group_id = 1;
+  project.project_token_creation_allowed = false;
   absl::Status rejected = CheckTokenCreationAllowed(project);
   EXPECT_EQ(rejected.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StrContains(rejected.message(), "projects/5"));
@@ -135,8 +143,59 @@ TEST(CheckTokenCreationAllowedTest, OnlyProjectsUnderSwitchedOffGroups) {
 
   project.project_token_creation_allowed = true;
   EXPECT_TRUE(CheckTokenCreationAllowed(project).ok());
-  TokenParentState group{{ResourceKind::kGroup, 1}, 1, false};
+  TokenParentState group;
+  group.resource = {ResourceKind::kGroup, 1};
+  group.top_level_group_id = 1;
+  group.project_token_creation_allowed = false;
   EXPECT_TRUE(CheckTokenCreationAllowed(group).ok());
+}
+
+TEST(CheckTokenCreationAllowedTest, RejectsInactiveResources) {
+  TokenParentState parent;
+  parent.resource = {ResourceKind::kProject, 5};
+  parent.state = ResourceState::kPendingDeletion;
+  absl::Status pending = CheckTokenCreationAllowed(parent);
+  EXPECT_EQ(pending.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(pending.message(), "pending deletion"));
+
+  parent.state = ResourceState::kDeleted;
+  EXPECT_TRUE(absl::StrContains(CheckTokenCreationAllowed(parent).message(),
+                                "\"projects/5\" is deleted"));
+
+  parent.state = ResourceState::kActive;
+  parent.inactive_ancestor_id = 3;
+  absl::Status beneath = CheckTokenCreationAllowed(parent);
+  EXPECT_EQ(beneath.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(beneath.message(), "groups/3")) << beneath;
+}
+
+TEST(CheckTokenRotatableTest, OnlyActiveTokens) {
+  const absl::Time now = absl::FromCivil(kToday, absl::UTCTimeZone());
+  TokenParentState parent;
+  parent.resource = {ResourceKind::kProject, 5};
+  TokenRecord token;
+  token.id = 8;
+  token.parent = parent.resource;
+  token.expires_on = kToday + 10;
+  EXPECT_TRUE(CheckTokenRotatable(token, parent, now).ok());
+
+  token.expires_on = kToday;
+  absl::Status expired = CheckTokenRotatable(token, parent, now);
+  EXPECT_EQ(expired.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(expired.message(), "expired on 2026-12-04"));
+
+  token.expires_on = kToday + 10;
+  token.revoke_time = now;
+  absl::Status revoked = CheckTokenRotatable(token, parent, now);
+  EXPECT_EQ(revoked.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(revoked.message(), "is revoked"));
+}
+
+TEST(ParseDateTest, AcceptsOnlyRealDates) {
+  EXPECT_EQ(ParseDate("2028-02-29"), absl::CivilDay(2028, 2, 29));
+  EXPECT_FALSE(ParseDate("2027-02-29").has_value());
+  EXPECT_FALSE(ParseDate("2027-1-01").has_value());
+  EXPECT_FALSE(ParseDate("").has_value());
 }
 
 TEST(CheckGroupSettingChangeTest, OnlyTopLevelGroups) {

@@ -1,11 +1,25 @@
 #include "service/proto_conversion.h"
 
-#include "google/protobuf/timestamp.pb.h"
+#include "absl/strings/str_cat.h"
 #include "service/policy.h"
 #include "service/scopes.h"
 
 namespace accesstokens {
 namespace {
+
+v1::ResourceState ToProto(ResourceState state) {
+  switch (state) {
+    case ResourceState::kActive:
+      return v1::RESOURCE_STATE_ACTIVE;
+    case ResourceState::kPendingDeletion:
+      return v1::RESOURCE_STATE_PENDING_DELETION;
+    case ResourceState::kDeleted:
+      return v1::RESOURCE_STATE_DELETED;
+  }
+  return v1::RESOURCE_STATE_UNSPECIFIED;
+}
+
+}  // namespace
 
 void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
   const int64_t micros = absl::ToUnixMicros(time);
@@ -19,14 +33,13 @@ void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(remainder * 1000));
 }
 
-}  // namespace
-
 void ToProto(const GroupRecord& group, v1::Group* out) {
   out->set_name(GroupName(group.id));
   if (group.parent_id.has_value()) out->set_parent(GroupName(*group.parent_id));
   out->set_display_name(group.display_name);
   out->set_allow_project_access_token_creation(
       group.allow_project_token_creation);
+  out->set_state(ToProto(group.state));
   ToProto(group.create_time, out->mutable_create_time());
   ToProto(group.update_time, out->mutable_update_time());
 }
@@ -38,7 +51,9 @@ void ToProto(const ProjectRecord& project, v1::Project* out) {
   }
   out->set_display_name(project.display_name);
   out->set_access_token_creation_allowed(project.token_creation_allowed);
+  out->set_state(ToProto(project.state));
   ToProto(project.create_time, out->mutable_create_time());
+  ToProto(project.update_time, out->mutable_update_time());
 }
 
 void ToProto(const TokenRecord& token, absl::Time now, v1::AccessToken* out) {
@@ -54,6 +69,21 @@ void ToProto(const TokenRecord& token, absl::Time now, v1::AccessToken* out) {
   if (token.revoke_time.has_value()) {
     ToProto(*token.revoke_time, out->mutable_revoke_time());
   }
+  out->set_revocation_reason(
+      static_cast<v1::AccessToken::RevocationReason>(token.revocation_reason));
+  if (token.last_use_time.has_value()) {
+    ToProto(*token.last_use_time, out->mutable_last_use_time());
+  }
+  for (const std::string& address : token.last_use_addresses) {
+    out->add_last_use_addresses(address);
+  }
+  if (token.previous_id.has_value()) {
+    out->set_previous_access_token(
+        AccessTokenName(token.parent, *token.previous_id));
+  }
+  if (token.next_id.has_value()) {
+    out->set_next_access_token(AccessTokenName(token.parent, *token.next_id));
+  }
 }
 
 void ToProto(const BotUserRecord& user, v1::BotUser* out) {
@@ -65,8 +95,12 @@ void ToProto(const BotUserRecord& user, v1::BotUser* out) {
                          ? v1::USER_TYPE_PROJECT_BOT
                          : v1::USER_TYPE_GROUP_BOT);
   out->set_billable(false);
-  out->set_state(user.blocked ? v1::BotUser::STATE_BLOCKED
-                              : v1::BotUser::STATE_ACTIVE);
+  if (user.purged) {
+    out->set_state(v1::BotUser::STATE_PURGED);
+  } else {
+    out->set_state(user.blocked ? v1::BotUser::STATE_BLOCKED
+                                : v1::BotUser::STATE_ACTIVE);
+  }
   out->set_resource(ResourceName(user.resource));
   if (user.membership_access_level.has_value()) {
     v1::BotUser::Membership* membership = out->mutable_membership();
@@ -76,6 +110,31 @@ void ToProto(const BotUserRecord& user, v1::BotUser* out) {
   }
   out->set_access_token(AccessTokenName(user.resource, user.token_id));
   ToProto(user.create_time, out->mutable_create_time());
+}
+
+void ToProto(const ActorRecord& actor, v1::Actor* out) {
+  if (actor.bot_user_id.has_value()) {
+    out->set_bot_user(UserName(*actor.bot_user_id));
+  } else if (actor.user_id.has_value()) {
+    out->set_user_id(*actor.user_id);
+    out->set_access_level(static_cast<v1::AccessLevel>(actor.access_level));
+  }
+}
+
+void ToProto(const AuditEventRecord& event, v1::AuditEvent* out) {
+  out->set_name(absl::StrCat("auditEvents/", event.id));
+  ToProto(event.time, out->mutable_time());
+  if (event.actor.user_id.has_value() || event.actor.bot_user_id.has_value()) {
+    ToProto(event.actor, out->mutable_actor());
+  }
+  out->set_action(static_cast<v1::AuditEvent::Action>(event.action));
+  out->set_target(event.target);
+  out->set_request_id(event.request_id);
+  out->set_status_code(event.status_code);
+  out->set_status_message(event.status_message);
+  for (const std::string& resource : event.related_resources) {
+    out->add_related_resources(resource);
+  }
 }
 
 }  // namespace accesstokens

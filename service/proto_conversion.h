@@ -4,15 +4,19 @@
 
 #include "absl/time/time.h"
 #include "accesstokens/v1/resources.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "storage/store.h"
 
 namespace accesstokens {
 
+void ToProto(absl::Time time, google::protobuf::Timestamp* out);
 void ToProto(const GroupRecord& group, v1::Group* out);
 void ToProto(const ProjectRecord& project, v1::Project* out);
 // The token's state is computed at `now`. The secret is never set here.
 void ToProto(const TokenRecord& token, absl::Time now, v1::AccessToken* out);
 void ToProto(const BotUserRecord& user, v1::BotUser* out);
+void ToProto(const ActorRecord& actor, v1::Actor* out);
+void ToProto(const AuditEventRecord& event, v1::AuditEvent* out);
 
 }  // namespace accesstokens
 

@@ -19,6 +19,8 @@ constexpr ScopeInfo kScopes[] = {
      "Clone and fetch the Git repositories."},
     {v1::SCOPE_WRITE_REPOSITORY, "write_repository",
      "Clone, fetch and push to the Git repositories."},
+    {v1::SCOPE_SELF_ROTATE, "self_rotate",
+     "Rotate this token itself, and nothing else."},
 };
 
 }  // namespace

@@ -19,6 +19,11 @@ namespace {
 
 // Maximum value of --max_token_lifetime_days: ten years.
 constexpr int kMaxLifetimeLimitDays = 3650;
+// How long idempotency keys are kept: twice the promised day.
+constexpr absl::Duration kIdempotencyKeyLifetime = absl::Hours(48);
+// Bot users purged per transaction, so that a large backlog does not hold
+// the writer for long.
+constexpr int kPurgeBatchSize = 1000;
 
 absl::Status ValidateEmailDomain(absl::string_view domain) {
   const auto invalid = [&](absl::string_view reason) {
@@ -73,6 +78,17 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
   }
   ACCESSTOKENS_RETURN_IF_ERROR(ValidateEmailDomain(options.email_domain));
   ACCESSTOKENS_RETURN_IF_ERROR(ValidateTokenPrefix(options.token_prefix));
+  if (options.bot_retention_days < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bot retention ", options.bot_retention_days,
+                     " days is negative; give 0 or more days"));
+  }
+  if (options.maintenance_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("maintenance interval ",
+                     absl::FormatDuration(options.maintenance_interval),
+                     " is not positive"));
+  }
   if (options.max_token_lifetime_days < 1 ||
       options.max_token_lifetime_days > kMaxLifetimeLimitDays) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -87,6 +103,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   ACCESSTOKENS_RETURN_IF_ERROR(ValidateServerOptions(options));
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
+  server->clock_ = clock;
 
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       TokenSecrets secrets,
@@ -127,7 +144,44 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   const size_t colon = options.listen_address.rfind(':');
   server->address_ = absl::StrCat(options.listen_address.substr(0, colon),
                                   ":", server->port_);
+  server->maintenance_ = std::thread([raw = server.get()] {
+    raw->MaintenanceLoop();
+  });
   return server;
+}
+
+absl::StatusOr<int> Server::RunMaintenance() {
+  const absl::Time now = clock_->Now();
+  const absl::Time revoked_before =
+      now - absl::Hours(24) * options_.bot_retention_days;
+  int total = 0;
+  while (true) {
+    absl::Notification done;
+    absl::StatusOr<int> purged = 0;
+    store_->Purge(revoked_before, now - kIdempotencyKeyLifetime,
+                  kPurgeBatchSize, now, [&](absl::StatusOr<int> result) {
+                    purged = std::move(result);
+                    done.Notify();
+                  });
+    done.WaitForNotification();
+    if (!purged.ok()) return purged.status();
+    total += *purged;
+    if (*purged < kPurgeBatchSize) break;
+  }
+  if (total > 0) {
+    LOG(INFO) << "purged " << total << " bot users revoked more than "
+              << options_.bot_retention_days << " days ago";
+  }
+  return total;
+}
+
+void Server::MaintenanceLoop() {
+  while (!stopping_.WaitForNotificationWithTimeout(
+      options_.maintenance_interval)) {
+    absl::StatusOr<int> purged = RunMaintenance();
+    LOG_IF(ERROR, !purged.ok()) << "background purge failed: "
+                                << purged.status();
+  }
 }
 
 Server::~Server() { Shutdown(absl::Seconds(10)); }
@@ -135,6 +189,8 @@ Server::~Server() { Shutdown(absl::Seconds(10)); }
 void Server::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  stopping_.Notify();
+  if (maintenance_.joinable()) maintenance_.join();
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->Shutdown();
     grpc_server_->Shutdown(

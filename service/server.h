@@ -6,8 +6,10 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "service/access_token_service.h"
@@ -32,6 +34,10 @@ struct ServerOptions {
   // Maximum token lifetime in days, and the lifetime of tokens created
   // without an expiry date.
   int max_token_lifetime_days = 365;
+  // Days a blocked bot user of revoked tokens is kept before it is purged.
+  int bot_retention_days = 30;
+  // Time between runs of the background purge.
+  absl::Duration maintenance_interval = absl::Hours(1);
 };
 
 // Checks the options that do not need the file system or the network.
@@ -58,17 +64,29 @@ class Server {
   const std::string& address() const { return address_; }
   int64_t schema_version() const { return store_->schema_version(); }
 
+  // Purges the bot users whose retention period has passed and the
+  // idempotency keys older than two days, as the background task does
+  // every maintenance interval. Returns the number of bot users purged.
+  absl::StatusOr<int> RunMaintenance();
+
  private:
   Server() = default;
+
+  // Runs RunMaintenance() every maintenance interval until shutdown.
+  void MaintenanceLoop();
 
   ServerOptions options_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<TokenSecrets> secrets_;
   std::unique_ptr<AccessTokenServiceImpl> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  const Clock* clock_ = nullptr;
   int port_ = 0;
   std::string address_;
   bool shut_down_ = false;
+
+  absl::Notification stopping_;
+  std::thread maintenance_;
 };
 
 }  // namespace accesstokens

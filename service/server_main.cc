@@ -36,6 +36,13 @@ ABSL_FLAG(std::string, token_prefix, "glpat-",
 ABSL_FLAG(int, max_token_lifetime_days, 365,
           "Longest token lifetime in days (1 to 3650), counted from today "
           "(UTC). Tokens created without an expiry date get this lifetime.");
+ABSL_FLAG(int, bot_retention_days, 30,
+          "Days that the blocked bot user of a revoked token is kept before "
+          "a background task purges it. Its username and email stay "
+          "reserved, and the token records stay for audit.");
+ABSL_FLAG(int, maintenance_interval_seconds, 3600,
+          "Seconds between runs of the background purge of bot users and "
+          "expired idempotency keys.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "Seconds that calls in flight get to finish after SIGTERM or "
           "SIGINT before they are cancelled.");
@@ -76,6 +83,9 @@ int main(int argc, char** argv) {
   options.email_domain = absl::GetFlag(FLAGS_email_domain);
   options.token_prefix = absl::GetFlag(FLAGS_token_prefix);
   options.max_token_lifetime_days = absl::GetFlag(FLAGS_max_token_lifetime_days);
+  options.bot_retention_days = absl::GetFlag(FLAGS_bot_retention_days);
+  options.maintenance_interval =
+      absl::Seconds(absl::GetFlag(FLAGS_maintenance_interval_seconds));
 
   accesstokens::SystemClock clock;
   absl::StatusOr<std::unique_ptr<accesstokens::Server>> server =

@@ -1,5 +1,6 @@
 #include "service/token_secrets.h"
 
+#include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -19,6 +20,9 @@ namespace accesstokens {
 namespace {
 
 constexpr size_t kMaxPrefixLength = 32;
+// AES-GCM nonce and authentication tag sizes, in bytes.
+constexpr int kNonceBytes = 12;
+constexpr int kTagBytes = 16;
 
 absl::StatusOr<std::string> RandomBytes(int count) {
   std::string bytes(count, '\0');
@@ -133,6 +137,81 @@ std::string TokenSecrets::Digest(absl::string_view secret) const {
 
 std::string TokenSecrets::KeyFingerprint() const {
   return Digest("accesstokens digest key fingerprint");
+}
+
+TokenSecrets::TokenSecrets(std::string key, std::string prefix)
+    : key_(std::move(key)), prefix_(std::move(prefix)) {
+  // A separate key for encryption, so that no value is ever both a digest
+  // and an encryption key.
+  sealing_key_ = Digest("accesstokens idempotency sealing key");
+}
+
+absl::StatusOr<std::string> TokenSecrets::Seal(
+    absl::string_view secret, absl::string_view request_id) const {
+  absl::StatusOr<std::string> nonce = RandomBytes(kNonceBytes);
+  if (!nonce.ok()) return nonce.status();
+
+  std::string sealed = *nonce;
+  sealed.resize(kNonceBytes + secret.size() + kTagBytes);
+  auto* out = reinterpret_cast<unsigned char*>(sealed.data()) + kNonceBytes;
+  EVP_CIPHER_CTX* context = EVP_CIPHER_CTX_new();
+  int length = 0;
+  const bool ok =
+      context != nullptr &&
+      EVP_EncryptInit_ex(context, EVP_aes_256_gcm(), nullptr,
+                         reinterpret_cast<const unsigned char*>(
+                             sealing_key_.data()),
+                         reinterpret_cast<const unsigned char*>(
+                             nonce->data())) == 1 &&
+      EVP_EncryptUpdate(context, nullptr, &length,
+                        reinterpret_cast<const unsigned char*>(
+                            request_id.data()),
+                        static_cast<int>(request_id.size())) == 1 &&
+      EVP_EncryptUpdate(context, out, &length,
+                        reinterpret_cast<const unsigned char*>(secret.data()),
+                        static_cast<int>(secret.size())) == 1 &&
+      EVP_EncryptFinal_ex(context, out + length, &length) == 1 &&
+      EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, kTagBytes,
+                          out + secret.size()) == 1;
+  EVP_CIPHER_CTX_free(context);
+  if (!ok) return absl::InternalError("AES-GCM encryption failed");
+  return sealed;
+}
+
+absl::StatusOr<std::string> TokenSecrets::Unseal(
+    absl::string_view sealed, absl::string_view request_id) const {
+  if (sealed.size() < kNonceBytes + kTagBytes) {
+    return absl::DataLossError("sealed secret is truncated");
+  }
+  const size_t length = sealed.size() - kNonceBytes - kTagBytes;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(sealed.data());
+  std::string secret(length, '\0');
+  auto* out = reinterpret_cast<unsigned char*>(secret.data());
+  EVP_CIPHER_CTX* context = EVP_CIPHER_CTX_new();
+  int written = 0;
+  const bool ok =
+      context != nullptr &&
+      EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nullptr,
+                         reinterpret_cast<const unsigned char*>(
+                             sealing_key_.data()),
+                         bytes) == 1 &&
+      EVP_DecryptUpdate(context, nullptr, &written,
+                        reinterpret_cast<const unsigned char*>(
+                            request_id.data()),
+                        static_cast<int>(request_id.size())) == 1 &&
+      EVP_DecryptUpdate(context, out, &written, bytes + kNonceBytes,
+                        static_cast<int>(length)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, kTagBytes,
+                          const_cast<unsigned char*>(bytes + kNonceBytes +
+                                                     length)) == 1 &&
+      EVP_DecryptFinal_ex(context, out + written, &written) == 1;
+  EVP_CIPHER_CTX_free(context);
+  if (!ok) {
+    return absl::DataLossError(
+        "sealed secret does not verify: it was changed, or sealed under "
+        "another key");
+  }
+  return secret;
 }
 
 }  // namespace accesstokens

@@ -41,13 +41,24 @@ class TokenSecrets {
   // database can tell whether it is opened with the key that wrote it.
   std::string KeyFingerprint() const;
 
+  // Encrypts `secret` with AES-256-GCM under a key derived from the server
+  // key, bound to `request_id`, so that a retried request can get the same
+  // secret back while the database holds it only encrypted.
+  absl::StatusOr<std::string> Seal(absl::string_view secret,
+                                   absl::string_view request_id) const;
+
+  // Decrypts what Seal() returned for the same `request_id`. DATA_LOSS if
+  // it was changed or sealed under another key or request id.
+  absl::StatusOr<std::string> Unseal(absl::string_view sealed,
+                                     absl::string_view request_id) const;
+
   const std::string& prefix() const { return prefix_; }
 
  private:
-  TokenSecrets(std::string key, std::string prefix)
-      : key_(std::move(key)), prefix_(std::move(prefix)) {}
+  TokenSecrets(std::string key, std::string prefix);
 
   std::string key_;
+  std::string sealing_key_;  // 32 bytes derived from key_.
   std::string prefix_;
 };
 

@@ -79,6 +79,8 @@ expect 'exit status 72'
 expect '"allowProjectAccessTokenCreation": false'
 expect '"allowProjectAccessTokenCreation": true'
 expect '"status": "SERVING"'
+expect '"previousAccessToken": {'
+expect '"action": "ACTION_ROTATE_ACCESS_TOKEN"'
 if [[ $session_status -ne 0 ]]; then
   echo "FAILED: a session command failed; the session ended with status $session_status" >&2
   failures=$((failures + 1))

@@ -38,6 +38,7 @@ class BadInputTest : public ServerProcessTest {
     request.set_parent("projects/123");
     request.mutable_access_token()->set_display_name("ci");
     request.mutable_access_token()->add_scopes(v1::SCOPE_READ_REPOSITORY);
+    *request.mutable_actor() = testing::OwnerActor();
     return request;
   }
 

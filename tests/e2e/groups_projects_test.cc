@@ -18,6 +18,7 @@ class GroupsProjectsTest : public ServerProcessTest {
   v1::UpdateGroupRequest UpdateRequest(const std::string& name) {
     v1::UpdateGroupRequest request;
     request.mutable_group()->set_name(name);
+    *request.mutable_actor() = testing::OwnerActor();
     return request;
   }
 };
@@ -81,6 +82,7 @@ TEST_F(GroupsProjectsTest, CreateGroupRejectsBadInput) {
 
   v1::CreateGroupRequest unnamed;
   unnamed.set_group_id(3);
+  *unnamed.mutable_actor() = testing::OwnerActor();
   auto no_name = api_->Call(&Stub::CreateGroup, unnamed);
   EXPECT_EQ(no_name.code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(absl::StrContains(no_name.message(), "group.display_name"));
@@ -195,6 +197,7 @@ TEST_F(GroupsProjectsTest, CreateProjectRejectsBadInput) {
   v1::CreateProjectRequest long_name;
   long_name.set_project_id(12);
   long_name.mutable_project()->set_display_name(std::string(300, 'p'));
+  *long_name.mutable_actor() = testing::OwnerActor();
   auto too_long = api_->Call(&Stub::CreateProject, long_name);
   EXPECT_EQ(too_long.code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(absl::StrContains(too_long.message(),

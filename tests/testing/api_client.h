@@ -31,7 +31,14 @@ struct CallResult {
 // message.
 std::string Describe(const grpc::Status& status);
 
-// Thread-safe, like the stub it wraps.
+// Returns the actor that the helpers below send: user 1, an owner.
+v1::Actor OwnerActor();
+
+// Returns a human actor with `user_id` and `level`.
+v1::Actor UserActor(int64_t user_id, v1::AccessLevel level);
+
+// Thread-safe, like the stub it wraps. The helpers that change something
+// send OwnerActor().
 class ApiClient {
  public:
   using Stub = v1::AccessTokenService::Stub;
@@ -78,6 +85,11 @@ class ApiClient {
       const std::string& page_token = "");
   CallResult<v1::UpdateGroupResponse> SetAllowProjectTokens(
       const std::string& group, bool allow);
+  CallResult<v1::RotateAccessTokenResponse> RotateToken(
+      const std::string& name, const std::string& expires_on = "");
+  CallResult<v1::ListAuditEventsResponse> ListAuditEvents(
+      const std::string& filter, int page_size = 0,
+      const std::string& page_token = "");
 
   Stub& stub() { return *stub_; }
 

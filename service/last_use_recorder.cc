@@ -1,0 +1,70 @@
+#include "service/last_use_recorder.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+
+namespace accesstokens {
+namespace {
+
+// Number of pending submissions above which old ones are forgotten; more
+// tokens than this authenticating within one interval only cost extra
+// writes, never a wrong last use.
+constexpr size_t kMaxTrackedSubmissions = 100000;
+
+}  // namespace
+
+LastUseRecorder::LastUseRecorder(Store* store, absl::Duration interval)
+    : store_(store), interval_(interval) {}
+
+void LastUseRecorder::Record(const TokenRecord& token, absl::Time now,
+                             absl::string_view address) {
+  if (token.last_use_time.has_value() &&
+      now - *token.last_use_time < interval_) {
+    return;
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    auto [it, inserted] = submitted_.try_emplace(token.id, now);
+    if (!inserted) {
+      if (now - it->second < interval_) return;
+      it->second = now;
+    }
+    if (submitted_.size() > kMaxTrackedSubmissions) ForgetOldSubmissions(now);
+  }
+
+  store_->RecordTokenUses(
+      {TokenUse{token.id, now, MergeAddresses(token.last_use_addresses,
+                                              address)}});
+}
+
+void LastUseRecorder::ForgetOldSubmissions(absl::Time now) {
+  absl::erase_if(submitted_, [&](const auto& entry) {
+    return now - entry.second >= interval_;
+  });
+}
+
+std::vector<std::string> MergeAddresses(
+    const std::vector<std::string>& addresses, absl::string_view address) {
+  std::vector<std::string> merged;
+  merged.emplace_back(address);
+  for (const std::string& previous : addresses) {
+    if (merged.size() == kMaxLastUseAddresses) break;
+    if (previous != address) merged.push_back(previous);
+  }
+  return merged;
+}
+
+std::string PeerAddress(absl::string_view peer) {
+  absl::string_view rest = peer;
+  if (absl::ConsumePrefix(&rest, "ipv4:")) {
+    return std::string(rest.substr(0, rest.rfind(':')));
+  }
+  if (absl::ConsumePrefix(&rest, "ipv6:[")) {
+    return std::string(rest.substr(0, rest.find(']')));
+  }
+  return std::string(peer);
+}
+
+}  // namespace accesstokens

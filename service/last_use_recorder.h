@@ -1,0 +1,62 @@
+// Records successful authentications as the tokens' last use: the time and
+// the latest client addresses. Authentication must stay a read, so the
+// recorder writes at most once per token per interval (a minute by
+// default) and never waits for the write.
+#ifndef ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
+#define ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "storage/store.h"
+
+namespace accesstokens {
+
+// Number of client addresses kept per token.
+inline constexpr size_t kMaxLastUseAddresses = 5;
+
+// Thread-safe. The store must outlive the recorder.
+class LastUseRecorder {
+ public:
+  explicit LastUseRecorder(Store* store,
+                           absl::Duration interval = absl::Minutes(1));
+
+  // Records that `token`, as it was just read from the store, authenticated
+  // at `now` from `address`. Submits a write only if the stored last use is
+  // at least one interval old and no write for the token was submitted
+  // within the interval.
+  void Record(const TokenRecord& token, absl::Time now,
+              absl::string_view address);
+
+ private:
+  // Forgets submissions older than the interval. REQUIRES: mu_ held.
+  void ForgetOldSubmissions(absl::Time now)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  Store* const store_;
+  const absl::Duration interval_;
+
+  absl::Mutex mu_;
+  // Token id to the time of its latest submitted write, for the writes
+  // that the store may not have committed yet.
+  absl::flat_hash_map<int64_t, absl::Time> submitted_ ABSL_GUARDED_BY(mu_);
+};
+
+// Returns `addresses` with `address` moved or added to the front, at most
+// kMaxLastUseAddresses long.
+std::vector<std::string> MergeAddresses(
+    const std::vector<std::string>& addresses, absl::string_view address);
+
+// Returns the address part of a gRPC peer string such as
+// "ipv4:127.0.0.1:5000" or "ipv6:[::1]:5000"; other peers unchanged.
+std::string PeerAddress(absl::string_view peer);
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
