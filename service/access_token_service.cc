@@ -31,7 +31,7 @@ constexpr char kInvalidToken[] =
 // The metadata key that carries the secret when the request field is empty.
 constexpr char kPrivateTokenKey[] = "private-token";
 
-// Longest client address that authentication records, in bytes.
+// Maximum length of a client address in an authentication, in bytes.
 constexpr size_t kMaxClientAddressLength = 64;
 
 // Returns the message of a rotation refused because a rotated secret came

@@ -11,7 +11,8 @@ bool IsFieldChar(char c) {
 }
 
 bool IsWordChar(char c) {
-  return IsFieldChar(c) || c == '-' || c == '.' || c == ':' || c == '+';
+  return IsFieldChar(c) || c == '-' || c == '.' || c == ':' || c == '+' ||
+         c == '/';
 }
 
 // A cursor over the filter text with the error messages of the grammar.

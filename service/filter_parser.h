@@ -6,7 +6,7 @@
 //   field      = name of letters, digits and "_"
 //   operator   = "=" | "!=" | "<" | "<=" | ">" | ">=" | ":"
 //   value      = a "double-quoted" string with \" and \\ escapes, or a bare
-//                word of letters, digits and "_-.:+"
+//                word of letters, digits and "_-.:+/"
 //
 // Which fields, operators and values mean something is up to each List
 // method.

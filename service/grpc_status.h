@@ -14,7 +14,7 @@ namespace accesstokens {
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Finishes a unary callback call with `status` and returns its reactor, for
-// handlers that answer without waiting for the store.
+// handlers that respond without waiting for the store.
 grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
                                      const absl::Status& status);
 

@@ -8,8 +8,8 @@
 namespace accesstokens {
 namespace {
 
-// Number of pending submissions above which old ones are forgotten; more
-// tokens than this authenticating within one interval only cost extra
+// Number of pending submissions above which old ones are forgotten. When
+// more tokens than this authenticate within one interval, the cost is extra
 // writes, never a wrong last use.
 constexpr size_t kMaxTrackedSubmissions = 100000;
 

@@ -1,7 +1,8 @@
 // Records successful authentications as the tokens' last use: the time and
 // the latest client addresses. Authentication must stay a read, so the
-// recorder writes at most once per token per interval (a minute by
-// default) and never waits for the write.
+// recorder submits at most one write per token per interval (a minute by
+// default) and never waits for it. A restart forgets the submissions, so
+// the first use after a restart may be written once more.
 #ifndef ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
 #define ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
 

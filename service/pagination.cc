@@ -22,8 +22,8 @@ std::string ListingDigest(absl::string_view listing) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(listing.data()),
          listing.size(), digest);
-  // Half of the digest tells listings apart well enough and keeps the
-  // token short.
+  // Half of the digest, 128 bits, is enough to distinguish listings and
+  // keeps the token short.
   return absl::BytesToHexString(absl::string_view(
       reinterpret_cast<const char*>(digest), SHA256_DIGEST_LENGTH / 2));
 }

@@ -18,7 +18,8 @@ namespace accesstokens {
 inline constexpr int kDefaultPageSize = 20;
 inline constexpr int kMaxPageSize = 100;
 
-// Where a page ends: the sort key and id of its last record.
+// Position after which a page starts: the sort key and id of the last
+// record of the page before.
 using PageCursor = TokenCursor;
 
 // Returns the effective page size: 0 means kDefaultPageSize, larger than

@@ -1,5 +1,5 @@
-// Who may change what. The platform authenticates the acting user and
-// vouches for the access level it passes; these rules decide on it:
+// Permission rules of changes. The platform authenticates the acting user
+// and vouches for the access level it passes, and these rules decide on it:
 //
 //   - Creating, rotating and revoking tokens needs at least the maintainer
 //     level, and a token's level may not exceed the actor's, so only an

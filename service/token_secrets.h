@@ -43,7 +43,7 @@ class TokenSecrets {
 
   // Encrypts `secret` with AES-256-GCM under a key derived from the server
   // key, bound to `request_id`, so that a retried request can get the same
-  // secret back while the database holds it only encrypted.
+  // secret back while the database stores it only encrypted.
   absl::StatusOr<std::string> Seal(absl::string_view secret,
                                    absl::string_view request_id) const;
 

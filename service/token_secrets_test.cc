@@ -82,5 +82,33 @@ TEST(TokenSecretsTest, RejectsShortKeyAndBadPrefix) {
   }
 }
 
+TEST(TokenSecretsTest, SealsAndUnsealsSecrets) {
+  testing::TempDir folder;
+  absl::StatusOr<TokenSecrets> secrets =
+      TokenSecrets::Create(folder.File("key"), "glpat-");
+  absl::StatusOr<TokenSecrets> other =
+      TokenSecrets::Create(folder.File("other"), "glpat-");
+  ASSERT_TRUE(secrets.ok());
+  ASSERT_TRUE(other.ok());
+
+  absl::StatusOr<std::string> sealed = secrets->Seal("glpat-abc", "req-1");
+  ASSERT_TRUE(sealed.ok());
+  EXPECT_FALSE(absl::StrContains(*sealed, "glpat-abc"));
+  EXPECT_EQ(*secrets->Unseal(*sealed, "req-1"), "glpat-abc");
+
+  EXPECT_EQ(secrets->Unseal(*sealed, "req-2").status().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(other->Unseal(*sealed, "req-1").status().code(),
+            absl::StatusCode::kDataLoss);
+  std::string tampered = *sealed;
+  tampered[15] ^= 1;
+  EXPECT_EQ(secrets->Unseal(tampered, "req-1").status().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(secrets->Unseal("short", "req-1").status().code(),
+            absl::StatusCode::kDataLoss);
+  // Each seal uses a fresh nonce.
+  EXPECT_NE(*secrets->Seal("glpat-abc", "req-1"), *sealed);
+}
+
 }  // namespace
 }  // namespace accesstokens

@@ -101,10 +101,10 @@ CREATE TABLE bot_name_counters (
 ) WITHOUT ROWID;
 )sql",
 
-    // Version 2: the token life cycle. Rotation families, revocation
-    // reasons and last use on tokens; memberships that follow a rotated
-    // token; purged bot users; group and project states for delayed
-    // deletion; idempotency keys; the audit log.
+    // Version 2: the token life cycle. Tokens get rotation families,
+    // revocation reasons and last use. Memberships follow a rotated token,
+    // bot users can be purged, and groups and projects get states for
+    // delayed deletion. New tables hold idempotency keys and the audit log.
     R"sql(
 ALTER TABLE access_tokens ADD COLUMN revocation_reason INTEGER NOT NULL
   DEFAULT 0 CHECK (revocation_reason BETWEEN 0 AND 4);

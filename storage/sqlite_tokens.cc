@@ -337,7 +337,7 @@ absl::StatusOr<RotatedAccessToken> RotateToken(SqliteConnection& db,
   } else {
     ACCESSTOKENS_ASSIGN_OR_RETURN(
         token, ReadTokenByDigest(db, std::get<std::string>(rotation.token)));
-    // A secret that was rotated away came back: someone else holds it too.
+    // A secret that was rotated away came back, so someone else has it too.
     if (token.revocation_reason == RevocationReason::kRotated) {
       return RevokeFamily(db, token, now);
     }

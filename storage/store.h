@@ -22,7 +22,7 @@ namespace accesstokens {
 // Life-cycle state of a group or project. The numbers are stored.
 enum class ResourceState { kActive = 1, kPendingDeletion = 2, kDeleted = 3 };
 
-// Why a token was revoked. The numbers are stored.
+// Reason of a revocation. The numbers are stored.
 enum class RevocationReason {
   kNone = 0,
   kRevoked = 1,
@@ -124,7 +124,7 @@ struct ActorRecord {
   int access_level = 0;  // The human user's level; 0 for bots.
 };
 
-// Who makes a change and when; the store writes it to the audit log.
+// Actor and time of a change, which the store writes to the audit log.
 struct ChangeContext {
   ActorRecord actor;
   std::string request_id;  // May be empty.
