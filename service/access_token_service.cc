@@ -4,6 +4,8 @@
 
 #include "service/access_token_service.h"
 
+#include <openssl/crypto.h>
+
 #include <string>
 #include <utility>
 
@@ -62,7 +64,27 @@ AccessTokenServiceImpl::AccessTokenServiceImpl(Store* store,
       clock_(clock),
       secrets_(secrets),
       options_(options),
-      last_use_(store, options.last_use_interval) {}
+      last_use_(store, options.last_use_interval),
+      rate_limiter_(options.auth_failure_limit, options.auth_failure_window) {}
+
+grpc::ServerUnaryReactor* AccessTokenServiceImpl::RefuseCaller(
+    grpc::CallbackServerContext* context, CallerRole required) {
+  if (options_.callers == nullptr) return nullptr;
+  absl::StatusOr<CallerRole> role = options_.callers->Identify(*context);
+  if (!role.ok()) {
+    LOG_EVERY_N(WARNING, 100) << "refused a call from " << context->peer()
+                              << ": " << role.status().message()
+                              << " (logged once per 100)";
+    return FinishWith(context, role.status());
+  }
+  if (*role == CallerRole::kAuthenticate && required == CallerRole::kAdmin) {
+    return FinishWith(
+        context,
+        absl::PermissionDeniedError(
+            "this caller's credential allows only AuthenticateAccessToken"));
+  }
+  return nullptr;
+}
 
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::Refuse(
     grpc::CallbackServerContext* context, const absl::Status& status,
@@ -104,6 +126,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::CreateAccessToken(
     grpc::CallbackServerContext* context,
     const v1::CreateAccessTokenRequest* request,
     v1::CreateAccessTokenResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   const absl::Time now = clock_->Now();
   absl::StatusOr<NewAccessToken> token = ParseNewAccessToken(
       *request, TodayUtc(now), options_.max_token_lifetime_days);
@@ -172,6 +198,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::GetAccessToken(
     grpc::CallbackServerContext* context,
     const v1::GetAccessTokenRequest* request,
     v1::GetAccessTokenResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   absl::StatusOr<AccessTokenRef> name =
       ParseAccessTokenName("name", request->name());
   if (!name.ok()) return FinishWith(context, name.status());
@@ -192,6 +222,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListAccessTokens(
     grpc::CallbackServerContext* context,
     const v1::ListAccessTokensRequest* request,
     v1::ListAccessTokensResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   const absl::Time now = clock_->Now();
   absl::StatusOr<TokenListing> listing =
       ParseTokenListing(*request, TodayUtc(now));
@@ -219,6 +253,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::RevokeAccessToken(
     grpc::CallbackServerContext* context,
     const v1::RevokeAccessTokenRequest* request,
     v1::RevokeAccessTokenResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   TokenRevocation revocation;
   absl::StatusOr<AccessTokenRef> name =
       ParseAccessTokenName("name", request->name());
@@ -263,6 +301,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::RotateAccessToken(
     grpc::CallbackServerContext* context,
     const v1::RotateAccessTokenRequest* request,
     v1::RotateAccessTokenResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   const absl::Time now = clock_->Now();
   absl::StatusOr<ParsedRotation> parsed =
       ParseRotation(*request, TodayUtc(now), options_.max_token_lifetime_days);
@@ -365,6 +407,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::AuthenticateAccessToken(
     grpc::CallbackServerContext* context,
     const v1::AuthenticateAccessTokenRequest* request,
     v1::AuthenticateAccessTokenResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAuthenticate)) {
+    return refused;
+  }
+
   return FinishWith(context, Authenticate(context, *request, response));
 }
 
@@ -396,27 +442,37 @@ absl::Status AccessTokenServiceImpl::Authenticate(
         " bytes; at most ", kMaxClientAddressLength, " are allowed"));
   }
 
-  absl::StatusOr<TokenOwnership> found =
-      store_->FindTokenByDigest(secrets_->Digest(secret));
+  const std::string address = request.client_address().empty()
+                                  ? PeerAddress(context->peer())
+                                  : request.client_address();
+  const absl::Time now = clock_->Now();
+  ACCESSTOKENS_RETURN_IF_ERROR(rate_limiter_.Check(address, now));
+
+  const std::string digest = secrets_->Digest(secret);
+  absl::StatusOr<TokenOwnership> found = store_->FindTokenByDigest(digest);
   if (absl::IsNotFound(found.status())) {
     VLOG(1) << "authentication failed: unknown token";
+    rate_limiter_.RecordFailure(address, now);
     return absl::UnauthenticatedError(kInvalidToken);
   }
   if (!found.ok()) return found.status();
 
-  const absl::Time now = clock_->Now();
-  if (TokenState(found->token, now) != v1::AccessToken::STATE_ACTIVE ||
+  // The store found the row by the digest; this comparison, in constant
+  // time, makes the match independent of how the store compares.
+  const bool digest_matches =
+      found->digest.size() == digest.size() &&
+      CRYPTO_memcmp(found->digest.data(), digest.data(), digest.size()) == 0;
+  if (!digest_matches ||
+      TokenState(found->token, now) != v1::AccessToken::STATE_ACTIVE ||
       found->bot_user.blocked || !found->resource_usable) {
     VLOG(1) << "authentication failed: access token "
             << AccessTokenName(found->token.parent, found->token.id)
             << " is not active or its resource is not";
+    rate_limiter_.RecordFailure(address, now);
     return absl::UnauthenticatedError(kInvalidToken);
   }
 
-  last_use_.Record(found->token, now,
-                   request.client_address().empty()
-                       ? PeerAddress(context->peer())
-                       : request.client_address());
+  last_use_.Record(found->token, now, address);
   ToProto(found->token, now, response->mutable_access_token());
   ToProto(found->bot_user, response->mutable_bot_user());
   if (const auto* project = std::get_if<ProjectRecord>(&found->resource)) {
@@ -432,6 +488,10 @@ absl::Status AccessTokenServiceImpl::Authenticate(
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::GetBotUser(
     grpc::CallbackServerContext* context, const v1::GetBotUserRequest* request,
     v1::GetBotUserResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   absl::StatusOr<int64_t> id = ParseUserName("name", request->name());
   if (!id.ok()) return FinishWith(context, id.status());
   absl::StatusOr<BotUserRecord> user = store_->GetBotUser(*id);
@@ -443,6 +503,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListBotUsers(
     grpc::CallbackServerContext* context,
     const v1::ListBotUsersRequest* request,
     v1::ListBotUsersResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   ResourceRef parent;
   PageQuery page_query;
   int64_t after_id = 0;
@@ -477,6 +541,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListBotUsers(
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListScopes(
     grpc::CallbackServerContext* context, const v1::ListScopesRequest* request,
     v1::ListScopesResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   for (const ScopeInfo& info : AllScopes()) {
     v1::ScopeDescription* scope = response->add_scopes();
     scope->set_scope(info.scope);
@@ -490,6 +558,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::ListAuditEvents(
     grpc::CallbackServerContext* context,
     const v1::ListAuditEventsRequest* request,
     v1::ListAuditEventsResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   absl::StatusOr<AuditListing> listing = ParseAuditListing(*request);
   if (!listing.ok()) return FinishWith(context, listing.status());
   absl::StatusOr<std::optional<PageCursor>> cursor =

@@ -6,6 +6,8 @@
 #define ACCESSTOKENS_SERVICE_ACCESS_TOKEN_SERVICE_H_
 
 #include "accesstokens/v1/access_token_service.grpc.pb.h"
+#include "service/auth_rate_limiter.h"
+#include "service/caller_auth.h"
 #include "service/clock.h"
 #include "service/last_use_recorder.h"
 #include "service/resource_names.h"
@@ -20,9 +22,17 @@ struct ServiceOptions {
   int max_token_lifetime_days = 365;
   // Shortest time between two recorded last uses of one token.
   absl::Duration last_use_interval = absl::Minutes(1);
+  // Failed authentications from one client address within
+  // auth_failure_window after which its authentications are refused until
+  // the window ends; 0 turns the limit off.
+  int auth_failure_limit = 20;
+  absl::Duration auth_failure_window = absl::Minutes(1);
+  // The callers allowed to call; null if any caller may.
+  const CallerAuthenticator* callers = nullptr;
 };
 
-// Thread-safe. The store, clock and secrets must outlive the service.
+// Thread-safe. The store, clock, secrets and callers must outlive the
+// service.
 class AccessTokenServiceImpl final
     : public v1::AccessTokenService::CallbackService {
  public:
@@ -106,6 +116,12 @@ class AccessTokenServiceImpl final
                             const v1::AuthenticateAccessTokenRequest& request,
                             v1::AuthenticateAccessTokenResponse* response);
 
+  // Finishes the call and returns its reactor if its caller may not make
+  // it: UNAUTHENTICATED for an unknown caller, PERMISSION_DENIED for a
+  // caller whose role does not cover the call. Returns null otherwise.
+  grpc::ServerUnaryReactor* RefuseCaller(grpc::CallbackServerContext* context,
+                                         CallerRole required);
+
   // Finishes a call that the actor may not make: records the refusal in
   // the audit log, then fails the call with `status`.
   grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context,
@@ -123,6 +139,7 @@ class AccessTokenServiceImpl final
   const TokenSecrets* const secrets_;
   const ServiceOptions options_;
   LastUseRecorder last_use_;
+  AuthRateLimiter rate_limiter_;
 };
 
 }  // namespace accesstokens

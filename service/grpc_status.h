@@ -9,8 +9,10 @@
 
 namespace accesstokens {
 
-// Converts `status` with the same code and message. INTERNAL and UNKNOWN are
-// logged, because they mean a bug.
+// Converts `status` with the same code and message. Payloads, such as a
+// google.rpc.RetryInfo, become the details of a google.rpc.Status in the
+// grpc-status-details-bin trailer. INTERNAL and UNKNOWN are logged, because
+// they mean a bug.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // Finishes a unary callback call with `status` and returns its reactor, for

@@ -17,6 +17,10 @@ namespace accesstokens {
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::CreateGroup(
     grpc::CallbackServerContext* context,
     const v1::CreateGroupRequest* request, v1::CreateGroupResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   absl::StatusOr<NewGroup> group = ParseNewGroup(*request);
   if (!group.ok()) return FinishWith(context, group.status());
   group->context.time = clock_->Now();
@@ -43,6 +47,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::CreateGroup(
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::GetGroup(
     grpc::CallbackServerContext* context, const v1::GetGroupRequest* request,
     v1::GetGroupResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   absl::StatusOr<int64_t> id = ParseGroupName("name", request->name());
   if (!id.ok()) return FinishWith(context, id.status());
   absl::StatusOr<GroupRecord> group = store_->GetGroup(*id);
@@ -53,6 +61,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::GetGroup(
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::UpdateGroup(
     grpc::CallbackServerContext* context,
     const v1::UpdateGroupRequest* request, v1::UpdateGroupResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   absl::StatusOr<GroupUpdate> update = ParseGroupUpdate(*request);
   if (!update.ok()) return FinishWith(context, update.status());
   update->context.time = clock_->Now();
@@ -92,6 +104,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::UpdateGroup(
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::DeleteGroup(
     grpc::CallbackServerContext* context,
     const v1::DeleteGroupRequest* request, v1::DeleteGroupResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   ResourceDeletion deletion;
   absl::StatusOr<int64_t> id = ParseGroupName("name", request->name());
   if (!id.ok()) return FinishWith(context, id.status());
@@ -133,6 +149,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::CreateProject(
     grpc::CallbackServerContext* context,
     const v1::CreateProjectRequest* request,
     v1::CreateProjectResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   absl::StatusOr<NewProject> project = ParseNewProject(*request);
   if (!project.ok()) return FinishWith(context, project.status());
   project->context.time = clock_->Now();
@@ -159,6 +179,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::CreateProject(
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::GetProject(
     grpc::CallbackServerContext* context, const v1::GetProjectRequest* request,
     v1::GetProjectResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   absl::StatusOr<int64_t> id = ParseProjectName("name", request->name());
   if (!id.ok()) return FinishWith(context, id.status());
   absl::StatusOr<ProjectRecord> project = store_->GetProject(*id);
@@ -170,6 +194,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::UpdateProject(
     grpc::CallbackServerContext* context,
     const v1::UpdateProjectRequest* request,
     v1::UpdateProjectResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   absl::StatusOr<ProjectUpdate> update = ParseProjectUpdate(*request);
   if (!update.ok()) return FinishWith(context, update.status());
   update->context.time = clock_->Now();
@@ -199,6 +227,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::DeleteProject(
     grpc::CallbackServerContext* context,
     const v1::DeleteProjectRequest* request,
     v1::DeleteProjectResponse* response) {
+  if (auto* refused = RefuseCaller(context, CallerRole::kAdmin)) {
+    return refused;
+  }
+
   ResourceDeletion deletion;
   absl::StatusOr<int64_t> id = ParseProjectName("name", request->name());
   if (!id.ok()) return FinishWith(context, id.status());

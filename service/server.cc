@@ -1,10 +1,13 @@
 #include "service/server.h"
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "glog/logging.h"
@@ -49,6 +52,61 @@ absl::Status ValidateEmailDomain(absl::string_view domain) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> ReadPemFile(const std::string& path,
+                                        absl::string_view what) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read the ", what, " file \"", path, "\""));
+  }
+  std::stringstream contents;
+  contents << file.rdbuf();
+  if (contents.str().find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the ", what, " file \"", path, "\" holds no PEM block"));
+  }
+  return contents.str();
+}
+
+// Returns plaintext credentials, or TLS ones from the options' files, with
+// client certificates required when a client CA is given.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_path.empty()) return grpc::InsecureServerCredentials();
+
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      pair.cert_chain, ReadPemFile(options.tls_cert_path, "TLS certificate"));
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      pair.private_key, ReadPemFile(options.tls_key_path, "TLS key"));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!options.tls_client_ca_path.empty()) {
+    ACCESSTOKENS_ASSIGN_OR_RETURN(
+        ssl.pem_root_certs,
+        ReadPemFile(options.tls_client_ca_path, "client CA"));
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+// Checks host:port. gRPC itself takes a port above 65535 modulo 65536, so
+// the server would listen somewhere else than asked.
+absl::Status ValidateListenAddress(absl::string_view address) {
+  const size_t colon = address.rfind(':');
+  int port = -1;
+  if (colon == absl::string_view::npos || colon == 0 ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 ||
+      port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "listen address \"", address,
+        "\" is invalid; give host:port with a port from 0 to 65535, such as "
+        "127.0.0.1:50051"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CreateParentFolder(const std::string& path) {
   const std::filesystem::path folder =
       std::filesystem::path(path).parent_path();
@@ -70,6 +128,7 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
     return absl::InvalidArgumentError(
         "listen address is empty; give host:port, such as 127.0.0.1:50051");
   }
+  ACCESSTOKENS_RETURN_IF_ERROR(ValidateListenAddress(options.listen_address));
   if (options.database_path.empty()) {
     return absl::InvalidArgumentError("database path is empty");
   }
@@ -78,6 +137,30 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
   }
   ACCESSTOKENS_RETURN_IF_ERROR(ValidateEmailDomain(options.email_domain));
   ACCESSTOKENS_RETURN_IF_ERROR(ValidateTokenPrefix(options.token_prefix));
+  if (options.tls_cert_path.empty() != options.tls_key_path.empty()) {
+    return absl::InvalidArgumentError(
+        "TLS needs both the certificate file and the key file; give both or "
+        "neither");
+  }
+  if (!options.tls_client_ca_path.empty() && options.tls_cert_path.empty()) {
+    return absl::InvalidArgumentError(
+        "a client CA file needs TLS: give the certificate and key files too");
+  }
+  if (options.callers_path.empty() &&
+      !IsLoopbackAddress(options.listen_address)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to listen on \"", options.listen_address,
+        "\" without caller authentication: anyone who reaches that address "
+        "could create tokens. Give a callers file, or listen on a loopback "
+        "address such as 127.0.0.1"));
+  }
+  if (options.auth_failure_limit < 0 ||
+      options.auth_failure_window <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "authentication failure limit ", options.auth_failure_limit, " per ",
+        absl::FormatDuration(options.auth_failure_window),
+        " is invalid; give 0 or more failures per positive window"));
+  }
   if (options.bot_retention_days < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("bot retention ", options.bot_retention_days,
@@ -119,18 +202,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   ACCESSTOKENS_RETURN_IF_ERROR(
       server->store_->CheckDigestKey(server->secrets_->KeyFingerprint()));
 
+  if (!options.callers_path.empty()) {
+    ACCESSTOKENS_ASSIGN_OR_RETURN(server->callers_,
+                                  CallerAuthenticator::Load(options.callers_path));
+  }
+  ACCESSTOKENS_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                                MakeServerCredentials(options));
+
   ServiceOptions service_options;
   service_options.max_token_lifetime_days = options.max_token_lifetime_days;
+  service_options.auth_failure_limit = options.auth_failure_limit;
+  service_options.auth_failure_window = options.auth_failure_window;
+  service_options.callers = server->callers_.get();
   server->service_ = std::make_unique<AccessTokenServiceImpl>(
       server->store_.get(), clock, server->secrets_.get(), service_options);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  // TODO: add TLS and caller authentication; until then serve on trusted
-  // networks only.
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials,
+                           &server->port_);
   builder.RegisterService(server->service_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
@@ -148,6 +239,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
     raw->MaintenanceLoop();
   });
   return server;
+}
+
+absl::Status Server::ReloadCallers() {
+  if (callers_ == nullptr) return absl::OkStatus();
+  ACCESSTOKENS_RETURN_IF_ERROR(callers_->Reload());
+  LOG(INFO) << "reloaded the callers file " << callers_->path() << ": "
+            << callers_->caller_count() << " callers";
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> Server::RunMaintenance() {

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
 #include "service/access_token_service.h"
+#include "service/caller_auth.h"
 #include "service/clock.h"
 #include "service/token_secrets.h"
 #include "storage/sqlite_store.h"
@@ -38,6 +39,20 @@ struct ServerOptions {
   int bot_retention_days = 30;
   // Time between runs of the background purge.
   absl::Duration maintenance_interval = absl::Hours(1);
+  // PEM files of the server's TLS certificate chain and private key; both
+  // empty for plaintext.
+  std::string tls_cert_path;
+  std::string tls_key_path;
+  // PEM file of the CA that signs client certificates; when set, every
+  // client must present a certificate it signed (mutual TLS).
+  std::string tls_client_ca_path;
+  // The callers file (see caller_auth.h); empty lets any caller call, which
+  // is allowed only on a loopback address.
+  std::string callers_path;
+  // Failed authentications per client address and window before the
+  // address is refused for the rest of the window; 0 turns this off.
+  int auth_failure_limit = 20;
+  absl::Duration auth_failure_window = absl::Minutes(1);
 };
 
 // Checks the options that do not need the file system or the network.
@@ -64,6 +79,10 @@ class Server {
   const std::string& address() const { return address_; }
   int64_t schema_version() const { return store_->schema_version(); }
 
+  // Reads the callers file again; the old list stays on failure. OK
+  // without a callers file.
+  absl::Status ReloadCallers();
+
   // Purges the bot users whose retention period has passed and the
   // idempotency keys older than two days, as the background task does
   // every maintenance interval. Returns the number of bot users purged.
@@ -78,6 +97,7 @@ class Server {
   ServerOptions options_;
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<TokenSecrets> secrets_;
+  std::unique_ptr<CallerAuthenticator> callers_;
   std::unique_ptr<AccessTokenServiceImpl> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   const Clock* clock_ = nullptr;

@@ -18,8 +18,28 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to listen on, as host:port. Port 0 picks a free port. "
-          "Serve on loopback or a trusted network: the server does not yet "
-          "authenticate its callers.");
+          "Addresses other than loopback need --callers_file.");
+ABSL_FLAG(std::string, callers_file, "",
+          "File listing the callers allowed to call, by the SHA-256 of a "
+          "bearer credential or by client certificate subject, each with the "
+          "role admin or authenticate (AuthenticateAccessToken only). "
+          "Reloaded on SIGHUP. Empty lets any caller call, which is allowed "
+          "only on a loopback address.");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM file with the server's TLS certificate chain. Empty serves "
+          "plaintext.");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM file with the private key of --tls_cert_file.");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM file with the CA that signs client certificates. When set, "
+          "every client must present a certificate it signed (mutual TLS).");
+ABSL_FLAG(int, auth_failure_limit, 20,
+          "Failed authentications from one client address per "
+          "--auth_failure_window_seconds after which its authentications are "
+          "refused with RESOURCE_EXHAUSTED until the window ends. 0 turns "
+          "the limit off.");
+ABSL_FLAG(int, auth_failure_window_seconds, 60,
+          "Length in seconds of the window of --auth_failure_limit.");
 ABSL_FLAG(std::string, db, "data/accesstokens.db",
           "Path of the SQLite database file. It is created, with its folder "
           "and schema, if missing; the -wal and -shm files sit beside it.");
@@ -68,13 +88,14 @@ int main(int argc, char** argv) {
   FLAGS_v = absl::GetFlag(FLAGS_log_verbosity);
   google::InitGoogleLogging(argv[0]);
 
-  // Block the stop signals in every thread; the main thread waits for them
-  // with sigwait() below. Threads started later inherit the mask.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Block the handled signals in every thread; the main thread waits for
+  // them with sigwait() below. Threads started later inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   accesstokens::ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
@@ -84,6 +105,13 @@ int main(int argc, char** argv) {
   options.token_prefix = absl::GetFlag(FLAGS_token_prefix);
   options.max_token_lifetime_days = absl::GetFlag(FLAGS_max_token_lifetime_days);
   options.bot_retention_days = absl::GetFlag(FLAGS_bot_retention_days);
+  options.callers_path = absl::GetFlag(FLAGS_callers_file);
+  options.tls_cert_path = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls_key_path = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.auth_failure_limit = absl::GetFlag(FLAGS_auth_failure_limit);
+  options.auth_failure_window =
+      absl::Seconds(absl::GetFlag(FLAGS_auth_failure_window_seconds));
   options.maintenance_interval =
       absl::Seconds(absl::GetFlag(FLAGS_maintenance_interval_seconds));
 
@@ -98,10 +126,23 @@ int main(int argc, char** argv) {
             << " (database " << options.database_path << ", schema version "
             << (*server)->schema_version() << ", email domain "
             << options.email_domain << ", max token lifetime "
-            << options.max_token_lifetime_days << " days)";
+            << options.max_token_lifetime_days << " days, "
+            << (options.tls_cert_path.empty() ? "plaintext"
+                : options.tls_client_ca_path.empty() ? "TLS"
+                                                     : "mutual TLS")
+            << ", "
+            << (options.callers_path.empty()
+                    ? "no caller authentication"
+                    : "callers from " + options.callers_path)
+            << ")";
 
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    absl::Status reloaded = (*server)->ReloadCallers();
+    LOG_IF(ERROR, !reloaded.ok())
+        << "reloading the callers file failed; the previous list stays: "
+        << reloaded;
+  }
   const int grace = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   LOG(INFO) << "received " << strsignal(signal_number)
             << "; draining calls in flight for up to " << grace << " s";

@@ -55,7 +55,14 @@ TEST(ServerFlagsTest, InvalidValuesStopTheServerWithAReason) {
       {"--email_domain=bad domain", "email domain \"bad domain\" is invalid"},
       {"--token_prefix=a b", "token prefix \"a b\" may contain only"},
       {"--listen=", "listen address is empty"},
-      {"--listen=256.1.1.1:99999", "cannot listen on \"256.1.1.1:99999\""},
+      {"--listen=127.0.0.1:99999",
+       "listen address \"127.0.0.1:99999\" is invalid"},
+      {"--listen=127.0.0.1", "listen address \"127.0.0.1\" is invalid"},
+      {"--listen=0.0.0.0:0",
+       "refusing to listen on \"0.0.0.0:0\" without caller authentication"},
+      {"--tls_cert_file=/nonexistent.pem",
+       "TLS needs both the certificate file and the key file"},
+      {"--auth_failure_limit=-1", "authentication failure limit -1"},
   };
   for (const Case& c : cases) {
     const ProcessResult result = RunServerBinary({db, key, c.flag});

@@ -47,12 +47,20 @@ pid_t Spawn(const std::vector<std::string>& args,
   return pid;
 }
 
-int WaitForExit(pid_t pid) {
-  int status = 0;
-  CHECK_EQ(waitpid(pid, &status, 0), pid);
+int ExitCode(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + WTERMSIG(status);
 }
+
+int WaitForExit(pid_t pid) {
+  int status = 0;
+  CHECK_EQ(waitpid(pid, &status, 0), pid);
+  return ExitCode(status);
+}
+
+// Longest run of the binary that RunServerBinary() waits for; a server that
+// was expected to stop but started serving is killed after it.
+constexpr absl::Duration kRunTimeout = absl::Seconds(30);
 
 }  // namespace
 
@@ -62,7 +70,21 @@ ProcessResult RunServerBinary(const std::vector<std::string>& args) {
   TempDir folder;
   const std::string log_path = folder.File("output.log");
   ProcessResult result;
-  result.exit_code = WaitForExit(Spawn(args, log_path));
+  const pid_t pid = Spawn(args, log_path);
+  const absl::Time deadline = absl::Now() + kRunTimeout;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (absl::Now() > deadline) {
+      kill(pid, SIGKILL);
+      WaitForExit(pid);
+      result.output = absl::StrCat(ReadFileOrEmpty(log_path),
+                                   "\n[killed: still running after ",
+                                   absl::FormatDuration(kRunTimeout), "]");
+      return result;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  result.exit_code = ExitCode(status);
   result.output = ReadFileOrEmpty(log_path);
   return result;
 }

@@ -25,7 +25,8 @@ struct ProcessResult {
   std::string output;  // stdout and stderr interleaved.
 };
 
-// Runs the server binary with `args` to completion.
+// Runs the server binary with `args` to completion, or kills it after 30
+// seconds and returns exit code -1.
 ProcessResult RunServerBinary(const std::vector<std::string>& args);
 
 // Not thread-safe; owned by one test.
@@ -41,6 +42,7 @@ class ServerProcess {
   ~ServerProcess();
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const;
   const std::string& database_path() const { return database_path_; }
   const std::string& log_path() const { return log_path_; }
