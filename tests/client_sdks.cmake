@@ -1,0 +1,15 @@
+# Checks of the Python, Go and TypeScript clients under clients/ and of the
+# API definition they are generated from. The end-to-end tests start the
+# real server on a free port of 127.0.0.1 with a new database; the binary
+# reaches them in ACCESSTOKENS_SERVER.
+
+# The committed generated code matches proto/ (scripts/generate rewrites it).
+add_test(NAME generated_code_fresh
+  COMMAND "${PROJECT_SOURCE_DIR}/scripts/generate" --check)
+
+# proto/ has no breaking change since the previous commit. In a clone
+# without that commit the script exits with 77 and CTest reports the test
+# as skipped.
+add_test(NAME buf_breaking
+  COMMAND "${PROJECT_SOURCE_DIR}/scripts/check-breaking")
+set_tests_properties(buf_breaking PROPERTIES SKIP_RETURN_CODE 77)
