@@ -3,6 +3,11 @@
 # real server on a free port of 127.0.0.1 with a new database; the binary
 # reaches them in ACCESSTOKENS_SERVER.
 
+set(ACCESSTOKENS_PYTHON /usr/bin/python3 CACHE FILEPATH
+    "Python with Debian's python3-grpcio and python3-protobuf, for the Python client tests")
+set(clients_dir "${PROJECT_SOURCE_DIR}/clients")
+set(server_environment "ACCESSTOKENS_SERVER=$<TARGET_FILE:accesstokens-server>")
+
 # The committed generated code matches proto/ (scripts/generate rewrites it).
 add_test(NAME generated_code_fresh
   COMMAND "${PROJECT_SOURCE_DIR}/scripts/generate" --check)
@@ -13,3 +18,10 @@ add_test(NAME generated_code_fresh
 add_test(NAME buf_breaking
   COMMAND "${PROJECT_SOURCE_DIR}/scripts/check-breaking")
 set_tests_properties(buf_breaking PROPERTIES SKIP_RETURN_CODE 77)
+
+add_test(NAME python_client_e2e
+  COMMAND "${ACCESSTOKENS_PYTHON}" -m unittest discover -v
+          -s "${clients_dir}/python/tests")
+set_tests_properties(python_client_e2e PROPERTIES
+  ENVIRONMENT "${server_environment};PYTHONPATH=${clients_dir}/python/src;PYTHONDONTWRITEBYTECODE=1"
+  TIMEOUT 120)
