@@ -25,3 +25,14 @@ add_test(NAME python_client_e2e
 set_tests_properties(python_client_e2e PROPERTIES
   ENVIRONMENT "${server_environment};PYTHONPATH=${clients_dir}/python/src;PYTHONDONTWRITEBYTECODE=1"
   TIMEOUT 120)
+
+# Unit and end-to-end tests of the Go client, built offline in GOPATH mode.
+add_test(NAME go_client_test
+  COMMAND "${clients_dir}/go/gopath-go" test -v ./...)
+set_tests_properties(go_client_test PROPERTIES
+  ENVIRONMENT "${server_environment}"
+  TIMEOUT 600)
+
+add_test(NAME go_client_gofmt
+  COMMAND sh -c "unformatted=$(gofmt -l \"$0\") && test -z \"$unformatted\" || { echo \"not formatted by gofmt: $unformatted\"; exit 1; }"
+          "${clients_dir}/go")
