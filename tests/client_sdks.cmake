@@ -36,3 +36,12 @@ set_tests_properties(go_client_test PROPERTIES
 add_test(NAME go_client_gofmt
   COMMAND sh -c "unformatted=$(gofmt -l \"$0\") && test -z \"$unformatted\" || { echo \"not formatted by gofmt: $unformatted\"; exit 1; }"
           "${clients_dir}/go")
+
+# Compiles the TypeScript client and its tests into clients/typescript/dist
+# and runs them with Node.js's test runner; needs npm ci in that folder.
+add_test(NAME typescript_client_e2e
+  COMMAND npm test --silent
+  WORKING_DIRECTORY "${clients_dir}/typescript")
+set_tests_properties(typescript_client_e2e PROPERTIES
+  ENVIRONMENT "${server_environment}"
+  TIMEOUT 300)
