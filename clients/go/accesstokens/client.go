@@ -40,8 +40,8 @@ type options struct {
 type Option func(*options)
 
 // WithActor sets the actor sent with every mutating request whose actor
-// field is unset. Without it such requests reach the server without an
-// actor, and the server decides.
+// field is unset. The server rejects a mutating request without an actor
+// with codes.InvalidArgument, unless it rotates a token by its secret.
 func WithActor(actor *v1.Actor) Option {
 	return func(o *options) { o.actor = actor }
 }

@@ -25,6 +25,9 @@ const project = "projects/123"
 // the default actor.
 var client *accesstokens.Client
 
+// serverAddress is the server's address, 127.0.0.1:PORT.
+var serverAddress string
+
 // serverLog is the file that the server writes its log to.
 var serverLog string
 
@@ -70,13 +73,13 @@ func runWithServer(m *testing.M) (int, error) {
 		server.Wait()
 	}()
 
-	address, err := waitForAddress(serverLog, 30*time.Second)
+	serverAddress, err = waitForAddress(serverLog, 30*time.Second)
 	if err != nil {
 		return 1, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	client, err = accesstokens.Dial(ctx, address,
+	client, err = accesstokens.Dial(ctx, serverAddress,
 		accesstokens.WithActor(accesstokens.UserActor(1, v1.AccessLevel_ACCESS_LEVEL_OWNER)))
 	if err != nil {
 		return 1, err
@@ -234,6 +237,58 @@ func TestRevoke(t *testing.T) {
 		t.Errorf("revoked token state = %v, want STATE_REVOKED", got)
 	}
 	expectUnauthenticated(t, token.GetToken())
+}
+
+func TestAuditLogRecordsActor(t *testing.T) {
+	token := createToken(t, "audited")
+	if _, err := client.RevokeAccessToken(callContext(t), &v1.RevokeAccessTokenRequest{Name: token.GetName()}); err != nil {
+		t.Fatalf("RevokeAccessToken: %v", err)
+	}
+
+	events, err := client.ListAllAuditEvents(callContext(t), &v1.ListAuditEventsRequest{
+		Filter: fmt.Sprintf("target = %q", token.GetName()), PageSize: 1})
+	if err != nil {
+		t.Fatalf("ListAllAuditEvents: %v", err)
+	}
+
+	want := []v1.AuditEvent_Action{
+		v1.AuditEvent_ACTION_REVOKE_ACCESS_TOKEN,
+		v1.AuditEvent_ACTION_CREATE_ACCESS_TOKEN,
+	}
+	if len(events) != len(want) {
+		t.Fatalf("got %d audit events, want %d: %v", len(events), len(want), events)
+	}
+	for i, event := range events {
+		if event.GetAction() != want[i] {
+			t.Errorf("event %d action = %v, want %v", i, event.GetAction(), want[i])
+		}
+		if event.GetActor().GetUserId() != 1 {
+			t.Errorf("event %d actor user id = %d, want 1", i, event.GetActor().GetUserId())
+		}
+		if event.GetActor().GetAccessLevel() != v1.AccessLevel_ACCESS_LEVEL_OWNER {
+			t.Errorf("event %d actor access level = %v, want owner", i, event.GetActor().GetAccessLevel())
+		}
+	}
+}
+
+func TestMissingActor(t *testing.T) {
+	withoutActor, err := accesstokens.Dial(callContext(t), serverAddress)
+	if err != nil {
+		t.Fatalf("Dial: %v", err)
+	}
+	defer withoutActor.Close()
+
+	_, err = withoutActor.CreateAccessToken(callContext(t), &v1.CreateAccessTokenRequest{
+		Parent:      project,
+		AccessToken: &v1.AccessToken{DisplayName: "ci", Scopes: []v1.Scope{v1.Scope_SCOPE_API}},
+	})
+
+	if status.Code(err) != codes.InvalidArgument {
+		t.Fatalf("CreateAccessToken: got %v, want code InvalidArgument", err)
+	}
+	if message := status.Convert(err).Message(); !strings.Contains(message, "actor is required") {
+		t.Errorf("message = %q, want it to name the missing actor", message)
+	}
 }
 
 func TestInvalidExpiryDate(t *testing.T) {

@@ -96,6 +96,34 @@ class ClientEndToEndTest(unittest.TestCase):
         )
         self.assert_unauthenticated(token.token)
 
+    def test_audit_log_records_actor(self) -> None:
+        token = self.create_token("audited")
+        self.client.revoke_access_token(token.name)
+
+        events = list(
+            self.client.list_audit_events(filter=f'target = "{token.name}"', page_size=1)
+        )
+
+        actions = [event.action for event in events]
+        self.assertEqual(
+            actions,
+            [
+                resources_pb2.AuditEvent.ACTION_REVOKE_ACCESS_TOKEN,
+                resources_pb2.AuditEvent.ACTION_CREATE_ACCESS_TOKEN,
+            ],
+        )
+        for event in events:
+            self.assertEqual(event.actor.user_id, 1)
+            self.assertEqual(event.actor.access_level, resources_pb2.ACCESS_LEVEL_OWNER)
+
+    def test_missing_actor(self) -> None:
+        with Client(self.server.address) as client:
+            with self.assertRaises(AccessTokensError) as raised:
+                client.create_access_token(PROJECT, "ci", [resources_pb2.SCOPE_API])
+
+        self.assertEqual(raised.exception.code, grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn("actor is required", raised.exception.message)
+
     def test_invalid_expiry_date(self) -> None:
         with self.assertRaises(AccessTokensError) as raised:
             self.client.create_access_token(

@@ -36,8 +36,8 @@ export interface AccessTokensClientOptions {
   address: string;
   /**
    * The actor sent with every mutating request whose `actor` is unset.
-   * Without it such requests reach the server without an actor, and the
-   * server decides.
+   * The server rejects a mutating request without an actor with
+   * INVALID_ARGUMENT, unless it rotates a token by its secret.
    */
   actor?: Actor;
   /** Sent as `authorization: Bearer <credential>` metadata on every call. */

@@ -9,12 +9,13 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import {
   AccessLevel,
   AccessToken_State,
+  AuditEvent_Action,
   createAccessTokensClient,
   RevokeAccessTokenRequestSchema,
   Scope,
   userActor,
 } from "../src/index.js";
-import type { AccessToken, AccessTokensClient } from "../src/index.js";
+import type { AccessToken, AccessTokensClient, AuditEvent } from "../src/index.js";
 import { ServerProcess } from "./server.js";
 
 const project = "projects/123";
@@ -110,6 +111,47 @@ describe("AccessTokensClient", () => {
     assert.equal(revoked.accessToken?.state, AccessToken_State.REVOKED);
     assert.equal(request.actor, undefined, "the client set the actor on the caller's request");
     await expectUnauthenticated(token.token);
+  });
+
+  it("records the actor in the audit log", async () => {
+    const token = await createToken("audited");
+    await client.revokeAccessToken({ name: token.name });
+
+    const events: AuditEvent[] = [];
+    for await (const event of client.listAllAuditEvents({
+      filter: `target = "${token.name}"`,
+      pageSize: 1,
+    })) {
+      events.push(event);
+    }
+
+    assert.deepEqual(
+      events.map((event) => event.action),
+      [AuditEvent_Action.REVOKE_ACCESS_TOKEN, AuditEvent_Action.CREATE_ACCESS_TOKEN],
+    );
+    for (const event of events) {
+      assert.deepEqual(event.actor?.identity, { case: "userId", value: 1n });
+      assert.equal(event.actor?.accessLevel, AccessLevel.OWNER);
+    }
+  });
+
+  it("rejects a request without an actor", async () => {
+    const withoutActor = createAccessTokensClient({ address: server.address });
+    try {
+      const call = withoutActor.createAccessToken({
+        parent: project,
+        accessToken: { displayName: "ci", scopes: [Scope.API] },
+      });
+
+      await assert.rejects(call, (error: unknown) => {
+        assert.ok(error instanceof ConnectError);
+        assert.equal(error.code, Code.InvalidArgument);
+        assert.match(error.rawMessage, /actor is required/);
+        return true;
+      });
+    } finally {
+      withoutActor.close();
+    }
   });
 
   it("rejects an invalid expiry date with INVALID_ARGUMENT", async () => {

@@ -56,8 +56,9 @@ class Client:
     as a context manager, or call `close()`, to close the channel.
 
     `target` is a gRPC target such as `127.0.0.1:50051`. `actor` is sent
-    with every mutating call that names no actor of its own. A call without
-    any actor reaches the server without one, and the server decides.
+    with every mutating call that names no actor of its own. The server
+    rejects a mutating call without an actor with INVALID_ARGUMENT, unless
+    it rotates a token by its secret.
     `bearer_credential` is sent as `authorization: Bearer ...` metadata with
     every call. `channel_credentials` switches on TLS, for example
     `grpc.ssl_channel_credentials()` for the system's root certificates, or
