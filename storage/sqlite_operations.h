@@ -35,8 +35,10 @@ absl::StatusOr<TokenRecord> ReadToken(SqliteConnection& db, int64_t id);
 // names under other parents cannot be probed.
 absl::StatusOr<TokenRecord> ReadTokenUnder(SqliteConnection& db,
                                            const TokenKey& key);
-absl::StatusOr<TokenRecord> ReadTokenByDigest(SqliteConnection& db,
-                                              absl::string_view digest);
+// Sets `stored_digest`, if not null, to the digest of the row found.
+absl::StatusOr<TokenRecord> ReadTokenByDigest(
+    SqliteConnection& db, absl::string_view digest,
+    std::string* stored_digest = nullptr);
 absl::StatusOr<BotUserRecord> ReadUser(SqliteConnection& db, int64_t id);
 // Reads what the token policy needs of a project or group, including the
 // first group above it that is not active.

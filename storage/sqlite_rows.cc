@@ -199,14 +199,16 @@ absl::StatusOr<TokenRecord> ReadTokenUnder(SqliteConnection& db,
 }
 
 absl::StatusOr<TokenRecord> ReadTokenByDigest(SqliteConnection& db,
-                                              absl::string_view digest) {
+                                              absl::string_view digest,
+                                              std::string* stored_digest) {
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       SqliteStatement statement,
       db.Prepare("SELECT " ACCESSTOKENS_TOKEN_COLUMNS
-                 " FROM access_tokens WHERE digest = ?"));
+                 ", digest FROM access_tokens WHERE digest = ?"));
   statement.BindBlob(1, digest);
   ACCESSTOKENS_ASSIGN_OR_RETURN(bool found, statement.Step());
   if (!found) return absl::NotFoundError("no token has this digest");
+  if (stored_digest != nullptr) *stored_digest = statement.ColumnBlob(17);
   return ColumnToken(statement);
 }
 

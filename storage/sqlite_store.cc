@@ -209,8 +209,9 @@ absl::StatusOr<TokenOwnership> SqliteStore::FindTokenByDigest(
   ACCESSTOKENS_RETURN_IF_ERROR(transaction.status());
 
   TokenOwnership ownership;
-  ACCESSTOKENS_ASSIGN_OR_RETURN(ownership.token,
-                                internal::ReadTokenByDigest(db, digest));
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      ownership.token,
+      internal::ReadTokenByDigest(db, digest, &ownership.digest));
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       ownership.bot_user, internal::ReadUser(db, ownership.token.user_id));
   const ResourceRef& parent = ownership.token.parent;

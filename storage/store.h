@@ -114,6 +114,8 @@ struct TokenOwnership {
   // False if the resource or a group above it is pending deletion or
   // deleted.
   bool resource_usable = true;
+  // The digest stored for the token.
+  std::string digest;
 };
 
 // The user on whose behalf a change is made: a human user with an access
