@@ -135,6 +135,16 @@ int RunWithoutCommand(const Resolution& resolution,
       absl::StrCat(" ", first), *env.err);
 }
 
+// Whether `request` changes something and so must carry an actor. A
+// rotation by secret needs none, because the token's own bot user acts.
+bool NeedsActor(const Command& command,
+                const google::protobuf::Message& request) {
+  if (!command.info.mutating) return false;
+  const auto* rotation =
+      dynamic_cast<const v1::RotateAccessTokenRequest*>(&request);
+  return rotation == nullptr || rotation->token().empty();
+}
+
 // Prints the response. Fails only when the conversion to JSON fails.
 absl::Status PrintResponse(const Command& command,
                            const google::protobuf::Message& response,
@@ -178,6 +188,17 @@ int RunCommand(const Command& command, const std::vector<std::string>& rest,
   auto request = command.build_request(invocation);
   if (!request.ok()) {
     return UsageError(context, request.status(), context, *env.err);
+  }
+  if (NeedsActor(command, **request) &&
+      !options->client.default_actor.has_value()) {
+    return UsageError(
+        context,
+        absl::InvalidArgumentError(
+            "missing actor: this command changes something, so give "
+            "--actor-user-id ID with --actor-level LEVEL, or --actor-bot "
+            "USER, or set ACCESSTOKENS_ACTOR_USER_ID with "
+            "ACCESSTOKENS_ACTOR_LEVEL"),
+        context, *env.err);
   }
   absl::StatusOr<AccessTokenClient> client =
       AccessTokenClient::Create(options->client);

@@ -177,6 +177,34 @@ TEST(CliUsage, BadCommandLinesExitWithUsageError) {
   }
 }
 
+TEST(CliUsage, ChangesNeedAnActor) {
+  CliResult result = RunTool("groups create 109 --name Platform");
+  EXPECT_EQ(result.exit_code, kExitUsage);
+  EXPECT_EQ(result.err,
+            "accesstokens groups create: missing actor: this command changes "
+            "something, so give --actor-user-id ID with --actor-level LEVEL, "
+            "or --actor-bot USER, or set ACCESSTOKENS_ACTOR_USER_ID with "
+            "ACCESSTOKENS_ACTOR_LEVEL\n"
+            "Run 'accesstokens groups create --help' for usage.\n");
+}
+
+// The empty --server stops each run at the client, after the actor check.
+TEST(CliUsage, ActorCheckPassesWithActorOrSecret) {
+  const std::string after_actor_check =
+      "the server address is empty; give host:port, such as 127.0.0.1:50051";
+  CliResult with_actor = RunTool(
+      "--actor-user-id 1 --actor-level owner projects delete 123 --server=");
+  EXPECT_EQ(with_actor.exit_code, kExitUsage);
+  EXPECT_TRUE(absl::StrContains(with_actor.err, after_actor_check))
+      << with_actor.err;
+
+  CliResult self_rotation =
+      RunTool("tokens rotate --self --server=", "glpat-own\n");
+  EXPECT_EQ(self_rotation.exit_code, kExitUsage);
+  EXPECT_TRUE(absl::StrContains(self_rotation.err, after_actor_check))
+      << self_rotation.err;
+}
+
 TEST(CliUsage, GlobalOptionsMayPrecedeTheCommand) {
   // Fails on the missing NAME, after both global options were accepted.
   CliResult result = RunTool("--server 127.0.0.1:9 -o json tokens get");
