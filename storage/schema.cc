@@ -148,6 +148,11 @@ CREATE INDEX users_to_purge ON users (id)
 ALTER TABLE groups ADD COLUMN state INTEGER NOT NULL DEFAULT 1
   CHECK (state IN (1, 2, 3));
 ALTER TABLE groups ADD COLUMN delete_time INTEGER;
+-- 1 if the group or a group above it is not active. Every state change
+-- updates it for the whole subtree, so that authentication reads one row
+-- instead of walking up the tree.
+ALTER TABLE groups ADD COLUMN subtree_inactive INTEGER NOT NULL DEFAULT 0
+  CHECK (subtree_inactive IN (0, 1));
 ALTER TABLE projects ADD COLUMN state INTEGER NOT NULL DEFAULT 1
   CHECK (state IN (1, 2, 3));
 ALTER TABLE projects ADD COLUMN update_time INTEGER NOT NULL DEFAULT 0;

@@ -96,10 +96,10 @@ void AppendStateCondition(QueryBuilder& query, TokenStateFilter state,
   }
 }
 
-template <typename Record>
-absl::StatusOr<Page<Record>> CollectPage(
-    SqliteStatement& statement, int limit,
-    Record (*column)(const SqliteStatement&)) {
+// Reads up to `limit` records with `read_row`, and whether more follow.
+template <typename Record, typename ReadRow>
+absl::StatusOr<Page<Record>> CollectPage(SqliteStatement& statement, int limit,
+                                         ReadRow read_row) {
   Page<Record> page;
   while (true) {
     ACCESSTOKENS_ASSIGN_OR_RETURN(bool row, statement.Step());
@@ -108,7 +108,7 @@ absl::StatusOr<Page<Record>> CollectPage(
       page.has_more = true;
       break;
     }
-    page.records.push_back(column(statement));
+    page.records.push_back(read_row(statement));
   }
   return page;
 }
@@ -165,7 +165,9 @@ absl::StatusOr<Page<TokenRecord>> QueryTokens(SqliteConnection& db,
   ACCESSTOKENS_ASSIGN_OR_RETURN(SqliteStatement statement,
                                 db.PrepareDynamic(sql.sql()));
   sql.BindAll(statement);
-  return CollectPage(statement, query.page.limit, &ColumnToken);
+  return CollectPage<TokenRecord>(
+      statement, query.page.limit,
+      [](const SqliteStatement& row) { return ColumnToken(row); });
 }
 
 absl::StatusOr<Page<BotUserRecord>> QueryBotUsers(SqliteConnection& db,
@@ -182,7 +184,9 @@ absl::StatusOr<Page<BotUserRecord>> QueryBotUsers(SqliteConnection& db,
                      "WHERE u.group_id = ? AND u.id > ? ORDER BY u.id "
                      "LIMIT ?"));
   statement.Bind(1, parent.id).Bind(2, after_id).Bind(3, int64_t{page.limit} + 1);
-  return CollectPage(statement, page.limit, &ColumnUser);
+  return CollectPage<BotUserRecord>(
+      statement, page.limit,
+      [](const SqliteStatement& row) { return ColumnUser(row); });
 }
 
 absl::StatusOr<Page<AuditEventRecord>> QueryAuditEvents(
@@ -215,7 +219,8 @@ absl::StatusOr<Page<AuditEventRecord>> QueryAuditEvents(
   ACCESSTOKENS_ASSIGN_OR_RETURN(SqliteStatement statement,
                                 db.PrepareDynamic(sql.sql()));
   sql.BindAll(statement);
-  return CollectPage(statement, query.page.limit, &ColumnAuditEvent);
+  return CollectPage<AuditEventRecord>(statement, query.page.limit,
+                                       &ColumnAuditEvent);
 }
 
 }  // namespace accesstokens::internal

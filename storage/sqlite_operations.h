@@ -45,6 +45,15 @@ absl::StatusOr<BotUserRecord> ReadUser(SqliteConnection& db, int64_t id);
 absl::StatusOr<TokenParentState> ReadTokenParent(SqliteConnection& db,
                                                  const ResourceRef& parent);
 
+// Reads the token with `digest`, its bot user and its resource in one
+// statement; NOT_FOUND if no token has the digest.
+absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(SqliteConnection& db,
+                                                     absl::string_view digest);
+
+// Recomputes groups.subtree_inactive for `group_id` and every group beneath
+// it, after a state change.
+absl::Status RefreshSubtreeInactive(SqliteConnection& db, int64_t group_id);
+
 absl::Status InsertAuditEvent(SqliteConnection& db,
                               const AuditEventRecord& event);
 

@@ -147,6 +147,7 @@ absl::StatusOr<GroupRecord> InsertGroup(SqliteConnection& db,
       .Bind(6, ToMicros(group.context.time))
       .Bind(7, ToMicros(group.context.time));
   ACCESSTOKENS_RETURN_IF_ERROR(insert.Run());
+  ACCESSTOKENS_RETURN_IF_ERROR(RefreshSubtreeInactive(db, group.id));
   return ReadGroup(db, group.id);
 }
 
@@ -180,6 +181,9 @@ absl::StatusOr<GroupRecord> ApplyGroupUpdate(SqliteConnection& db,
                         : std::nullopt);
   statement.Bind(4, ToMicros(update.context.time)).Bind(5, update.id);
   ACCESSTOKENS_RETURN_IF_ERROR(statement.Run());
+  if (update.state.has_value()) {
+    ACCESSTOKENS_RETURN_IF_ERROR(RefreshSubtreeInactive(db, update.id));
+  }
   return ReadGroup(db, update.id);
 }
 
@@ -279,6 +283,7 @@ absl::StatusOr<DeletedResource> DeleteResource(
   if (target.kind == ResourceKind::kProject) {
     ACCESSTOKENS_ASSIGN_OR_RETURN(deleted.resource, ReadProject(db, target.id));
   } else {
+    ACCESSTOKENS_RETURN_IF_ERROR(RefreshSubtreeInactive(db, target.id));
     ACCESSTOKENS_ASSIGN_OR_RETURN(deleted.resource, ReadGroup(db, target.id));
   }
   return deleted;

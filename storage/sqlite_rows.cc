@@ -149,29 +149,31 @@ absl::StatusOr<TokenParentState> ReadTokenParent(SqliteConnection& db,
 
 // --- Tokens -----------------------------------------------------------------
 
-TokenRecord ColumnToken(const SqliteStatement& statement) {
+TokenRecord ColumnToken(const SqliteStatement& statement, int first) {
+  const auto column = [first](int i) { return first + i; };
   TokenRecord token;
-  token.id = statement.ColumnInt64(0);
-  token.parent = ColumnResource(statement, 1);
-  token.user_id = statement.ColumnInt64(3);
-  token.display_name = statement.ColumnText(4);
-  token.description = statement.ColumnText(5);
-  token.scopes = static_cast<uint32_t>(statement.ColumnInt64(6));
-  token.access_level = static_cast<int>(statement.ColumnInt64(7));
-  token.expires_on = FromDayNumber(statement.ColumnInt64(8));
-  token.create_time = FromMicros(statement.ColumnInt64(9));
-  if (std::optional<int64_t> revoked = statement.ColumnOptionalInt64(10)) {
+  token.id = statement.ColumnInt64(column(0));
+  token.parent = ColumnResource(statement, column(1));
+  token.user_id = statement.ColumnInt64(column(3));
+  token.display_name = statement.ColumnText(column(4));
+  token.description = statement.ColumnText(column(5));
+  token.scopes = static_cast<uint32_t>(statement.ColumnInt64(column(6)));
+  token.access_level = static_cast<int>(statement.ColumnInt64(column(7)));
+  token.expires_on = FromDayNumber(statement.ColumnInt64(column(8)));
+  token.create_time = FromMicros(statement.ColumnInt64(column(9)));
+  if (std::optional<int64_t> revoked =
+          statement.ColumnOptionalInt64(column(10))) {
     token.revoke_time = FromMicros(*revoked);
   }
   token.revocation_reason =
-      static_cast<RevocationReason>(statement.ColumnInt64(11));
-  token.family_id = statement.ColumnInt64(12);
-  token.previous_id = statement.ColumnOptionalInt64(13);
-  token.next_id = statement.ColumnOptionalInt64(14);
-  if (std::optional<int64_t> used = statement.ColumnOptionalInt64(15)) {
+      static_cast<RevocationReason>(statement.ColumnInt64(column(11)));
+  token.family_id = statement.ColumnInt64(column(12));
+  token.previous_id = statement.ColumnOptionalInt64(column(13));
+  token.next_id = statement.ColumnOptionalInt64(column(14));
+  if (std::optional<int64_t> used = statement.ColumnOptionalInt64(column(15))) {
     token.last_use_time = FromMicros(*used);
   }
-  token.last_use_addresses = SplitLines(statement.ColumnText(16));
+  token.last_use_addresses = SplitLines(statement.ColumnText(column(16)));
   return token;
 }
 
@@ -214,21 +216,109 @@ absl::StatusOr<TokenRecord> ReadTokenByDigest(SqliteConnection& db,
 
 // --- Bot users --------------------------------------------------------------
 
-BotUserRecord ColumnUser(const SqliteStatement& statement) {
+BotUserRecord ColumnUser(const SqliteStatement& statement, int first) {
+  const auto column = [first](int i) { return first + i; };
   BotUserRecord user;
-  user.id = statement.ColumnInt64(0);
-  user.username = statement.ColumnText(1);
-  user.email = statement.ColumnText(2);
-  user.display_name = statement.ColumnText(3);
-  user.resource = ColumnResource(statement, 4);
-  user.blocked = statement.ColumnInt64(6) != 0;
-  user.purged = !statement.IsNull(7);
-  if (std::optional<int64_t> level = statement.ColumnOptionalInt64(8)) {
+  user.id = statement.ColumnInt64(column(0));
+  user.username = statement.ColumnText(column(1));
+  user.email = statement.ColumnText(column(2));
+  user.display_name = statement.ColumnText(column(3));
+  user.resource = ColumnResource(statement, column(4));
+  user.blocked = statement.ColumnInt64(column(6)) != 0;
+  user.purged = !statement.IsNull(column(7));
+  if (std::optional<int64_t> level = statement.ColumnOptionalInt64(column(8))) {
     user.membership_access_level = static_cast<int>(*level);
   }
-  user.token_id = statement.ColumnInt64(9);
-  user.create_time = FromMicros(statement.ColumnInt64(10));
+  user.token_id = statement.ColumnInt64(column(9));
+  user.create_time = FromMicros(statement.ColumnInt64(column(10)));
   return user;
+}
+
+absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
+    SqliteConnection& db, absl::string_view digest) {
+  // One statement for the token, its bot user and its project or group, so
+  // that authentication costs one indexed lookup and a few joins.
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      SqliteStatement statement,
+      db.Prepare(
+          "SELECT " ACCESSTOKENS_TOKEN_COLUMNS_OF_T
+          ", u.id, u.username, u.email, u.display_name, u.project_id, "
+          "u.group_id, u.blocked, u.purge_time, m.access_level, "
+          "(SELECT max(c.id) FROM access_tokens c WHERE c.user_id = u.id), "
+          "u.create_time, "
+          "t.digest, "
+          "p.id, p.group_id, p.display_name, p.state, p.create_time, "
+          "p.update_time, "
+          "g.id, g.parent_id, g.top_level_id, g.display_name, g.state, "
+          "g.create_time, g.update_time, g.subtree_inactive, "
+          "coalesce(top.allow_project_token_creation, 1) "
+          "FROM access_tokens t "
+          "JOIN users u ON u.id = t.user_id "
+          "LEFT JOIN memberships m ON m.user_id = u.id "
+          "LEFT JOIN projects p ON p.id = t.project_id "
+          "LEFT JOIN groups g ON g.id = coalesce(t.group_id, p.group_id) "
+          "LEFT JOIN groups top ON top.id = g.top_level_id "
+          "WHERE t.digest = ?"));
+  statement.BindBlob(1, digest);
+  ACCESSTOKENS_ASSIGN_OR_RETURN(bool found, statement.Step());
+  if (!found) return absl::NotFoundError("no token has this digest");
+
+  TokenOwnership ownership;
+  ownership.token = ColumnToken(statement, 0);
+  ownership.bot_user = ColumnUser(statement, kTokenColumnCount);
+  int column = kTokenColumnCount + kUserColumnCount;
+  ownership.digest = statement.ColumnBlob(column++);
+
+  const int project = column;
+  const int group = project + 6;
+  const bool group_inactive =
+      !statement.IsNull(group) && statement.ColumnInt64(group + 7) != 0;
+  const bool allowed = statement.ColumnInt64(group + 8) != 0;
+  if (ownership.token.parent.kind == ResourceKind::kProject) {
+    ProjectRecord record;
+    record.id = statement.ColumnInt64(project);
+    record.group_id = statement.ColumnOptionalInt64(project + 1);
+    record.top_level_group_id = statement.ColumnOptionalInt64(group + 2);
+    record.display_name = statement.ColumnText(project + 2);
+    record.state = static_cast<ResourceState>(statement.ColumnInt64(project + 3));
+    record.create_time = FromMicros(statement.ColumnInt64(project + 4));
+    record.update_time = FromMicros(statement.ColumnInt64(project + 5));
+    record.token_creation_allowed = allowed;
+    ownership.resource_usable =
+        record.state == ResourceState::kActive && !group_inactive;
+    ownership.resource = std::move(record);
+  } else {
+    GroupRecord record;
+    record.id = statement.ColumnInt64(group);
+    record.parent_id = statement.ColumnOptionalInt64(group + 1);
+    record.top_level_id = statement.ColumnInt64(group + 2);
+    record.display_name = statement.ColumnText(group + 3);
+    record.state = static_cast<ResourceState>(statement.ColumnInt64(group + 4));
+    record.create_time = FromMicros(statement.ColumnInt64(group + 5));
+    record.update_time = FromMicros(statement.ColumnInt64(group + 6));
+    record.allow_project_token_creation = allowed;
+    ownership.resource_usable = !group_inactive;
+    ownership.resource = std::move(record);
+  }
+  return ownership;
+}
+
+absl::Status RefreshSubtreeInactive(SqliteConnection& db, int64_t group_id) {
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      SqliteStatement statement,
+      db.Prepare("WITH RECURSIVE tree (id, inactive) AS ("
+                 "  SELECT g.id, g.state != 1 OR "
+                 "    coalesce(parent.subtree_inactive, 0) "
+                 "  FROM groups g LEFT JOIN groups parent "
+                 "    ON parent.id = g.parent_id WHERE g.id = ? "
+                 "  UNION ALL "
+                 "  SELECT c.id, c.state != 1 OR tree.inactive "
+                 "  FROM groups c JOIN tree ON c.parent_id = tree.id) "
+                 "UPDATE groups SET subtree_inactive = "
+                 "  (SELECT inactive FROM tree WHERE tree.id = groups.id) "
+                 "WHERE id IN (SELECT id FROM tree)"));
+  statement.Bind(1, group_id);
+  return statement.Run();
 }
 
 absl::StatusOr<BotUserRecord> ReadUser(SqliteConnection& db, int64_t id) {

@@ -16,6 +16,15 @@
   "id, project_id, group_id, user_id, display_name, description, scopes, "   \
   "access_level, expires_on, create_time, revoke_time, revocation_reason, "  \
   "family_id, previous_id, next_id, last_use_time, last_use_addresses"
+// The same columns of the table aliased t.
+#define ACCESSTOKENS_TOKEN_COLUMNS_OF_T                                      \
+  "t.id, t.project_id, t.group_id, t.user_id, t.display_name, "              \
+  "t.description, t.scopes, t.access_level, t.expires_on, t.create_time, "   \
+  "t.revoke_time, t.revocation_reason, t.family_id, t.previous_id, "         \
+  "t.next_id, t.last_use_time, t.last_use_addresses"
+// Number of columns that ColumnToken() and ColumnUser() read.
+inline constexpr int kTokenColumnCount = 17;
+inline constexpr int kUserColumnCount = 11;
 
 // The query that ColumnUser() reads, up to its WHERE clause. A bot's
 // current token is its latest one.
@@ -49,8 +58,10 @@ int64_t ParentKey(const ResourceRef& resource);
 // Splits a newline-separated column; an empty text has no lines.
 std::vector<std::string> SplitLines(absl::string_view text);
 
-TokenRecord ColumnToken(const SqliteStatement& statement);
-BotUserRecord ColumnUser(const SqliteStatement& statement);
+// Read the columns of ACCESSTOKENS_TOKEN_COLUMNS and ACCESSTOKENS_USER_QUERY
+// starting at column `first`.
+TokenRecord ColumnToken(const SqliteStatement& statement, int first = 0);
+BotUserRecord ColumnUser(const SqliteStatement& statement, int first = 0);
 AuditEventRecord ColumnAuditEvent(const SqliteStatement& statement);
 
 }  // namespace accesstokens::internal

@@ -204,29 +204,7 @@ absl::StatusOr<Page<AuditEventRecord>> SqliteStore::ListAuditEvents(
 absl::StatusOr<TokenOwnership> SqliteStore::FindTokenByDigest(
     absl::string_view digest) {
   ACCESSTOKENS_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
-  SqliteConnection& db = *reader;
-  SqliteTransaction transaction(&db, SqliteTransaction::Mode::kDeferred);
-  ACCESSTOKENS_RETURN_IF_ERROR(transaction.status());
-
-  TokenOwnership ownership;
-  ACCESSTOKENS_ASSIGN_OR_RETURN(
-      ownership.token,
-      internal::ReadTokenByDigest(db, digest, &ownership.digest));
-  ACCESSTOKENS_ASSIGN_OR_RETURN(
-      ownership.bot_user, internal::ReadUser(db, ownership.token.user_id));
-  const ResourceRef& parent = ownership.token.parent;
-  if (parent.kind == ResourceKind::kProject) {
-    ACCESSTOKENS_ASSIGN_OR_RETURN(ownership.resource,
-                                  internal::ReadProject(db, parent.id));
-  } else {
-    ACCESSTOKENS_ASSIGN_OR_RETURN(ownership.resource,
-                                  internal::ReadGroup(db, parent.id));
-  }
-  ACCESSTOKENS_ASSIGN_OR_RETURN(TokenParentState state,
-                                internal::ReadTokenParent(db, parent));
-  ownership.resource_usable = state.state == ResourceState::kActive &&
-                              !state.inactive_ancestor_id.has_value();
-  return ownership;
+  return internal::ReadOwnershipByDigest(*reader, digest);
 }
 
 absl::Status SqliteStore::CheckDigestKey(absl::string_view fingerprint) {
