@@ -449,7 +449,8 @@ absl::Status AccessTokenServiceImpl::Authenticate(
   ACCESSTOKENS_RETURN_IF_ERROR(rate_limiter_.Check(address, now));
 
   const std::string digest = secrets_->Digest(secret);
-  absl::StatusOr<TokenOwnership> found = store_->FindTokenByDigest(digest);
+  absl::StatusOr<std::shared_ptr<const TokenOwnership>> found =
+      store_->FindTokenByDigest(digest);
   if (absl::IsNotFound(found.status())) {
     VLOG(1) << "authentication failed: unknown token";
     rate_limiter_.RecordFailure(address, now);
@@ -459,26 +460,27 @@ absl::Status AccessTokenServiceImpl::Authenticate(
 
   // The store found the row by the digest; this comparison, in constant
   // time, makes the match independent of how the store compares.
+  const TokenOwnership& owner = **found;
   const bool digest_matches =
-      found->digest.size() == digest.size() &&
-      CRYPTO_memcmp(found->digest.data(), digest.data(), digest.size()) == 0;
+      owner.digest.size() == digest.size() &&
+      CRYPTO_memcmp(owner.digest.data(), digest.data(), digest.size()) == 0;
   if (!digest_matches ||
-      TokenState(found->token, now) != v1::AccessToken::STATE_ACTIVE ||
-      found->bot_user.blocked || !found->resource_usable) {
+      TokenState(owner.token, now) != v1::AccessToken::STATE_ACTIVE ||
+      owner.bot_user.blocked || !owner.resource_usable) {
     VLOG(1) << "authentication failed: access token "
-            << AccessTokenName(found->token.parent, found->token.id)
+            << AccessTokenName(owner.token.parent, owner.token.id)
             << " is not active or its resource is not";
     rate_limiter_.RecordFailure(address, now);
     return absl::UnauthenticatedError(kInvalidToken);
   }
 
-  last_use_.Record(found->token, now, address);
-  ToProto(found->token, now, response->mutable_access_token());
-  ToProto(found->bot_user, response->mutable_bot_user());
-  if (const auto* project = std::get_if<ProjectRecord>(&found->resource)) {
+  last_use_.Record(owner.token, now, address);
+  ToProto(owner.token, now, response->mutable_access_token());
+  ToProto(owner.bot_user, response->mutable_bot_user());
+  if (const auto* project = std::get_if<ProjectRecord>(&owner.resource)) {
     ToProto(*project, response->mutable_project());
   } else {
-    ToProto(std::get<GroupRecord>(found->resource), response->mutable_group());
+    ToProto(std::get<GroupRecord>(owner.resource), response->mutable_group());
   }
   return absl::OkStatus();
 }

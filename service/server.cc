@@ -197,6 +197,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   SqliteStoreOptions store_options;
   store_options.path = options.database_path;
   store_options.email_domain = options.email_domain;
+  store_options.token_cache_entries = options.auth_cache_entries;
+  store_options.synchronous = !options.benchmark_unsafe_no_sync;
   ACCESSTOKENS_ASSIGN_OR_RETURN(server->store_,
                                 SqliteStore::Open(std::move(store_options)));
   ACCESSTOKENS_RETURN_IF_ERROR(

@@ -49,6 +49,10 @@ struct ServerOptions {
   // The callers file (see caller_auth.h); empty lets any caller call, which
   // is allowed only on a loopback address.
   std::string callers_path;
+  // Most usable tokens kept in memory for authentication; 0 disables it.
+  size_t auth_cache_entries = 20000;
+  // Only for benchmarks: commits that do not wait for the disk.
+  bool benchmark_unsafe_no_sync = false;
   // Failed authentications per client address and window before the
   // address is refused for the rest of the window; 0 turns this off.
   int auth_failure_limit = 20;

@@ -38,6 +38,15 @@ ABSL_FLAG(int, auth_failure_limit, 20,
           "--auth_failure_window_seconds after which its authentications are "
           "refused with RESOURCE_EXHAUSTED until the window ends. 0 turns "
           "the limit off.");
+ABSL_FLAG(int, auth_cache_entries, 20000,
+          "Most tokens kept in memory so that authenticating them again "
+          "needs no database read; each takes roughly 1 KB (an estimate from "
+          "the record sizes). 0 turns the cache off. "
+          "Revocations drop their tokens from it before they are answered.");
+ABSL_FLAG(bool, benchmark_unsafe_no_sync, false,
+          "For benchmarks only: commit without waiting for the disk "
+          "(SQLite synchronous=OFF), so a power loss can undo acknowledged "
+          "writes, revocations included.");
 ABSL_FLAG(int, auth_failure_window_seconds, 60,
           "Length in seconds of the window of --auth_failure_limit.");
 ABSL_FLAG(std::string, db, "data/accesstokens.db",
@@ -110,6 +119,16 @@ int main(int argc, char** argv) {
   options.tls_key_path = absl::GetFlag(FLAGS_tls_key_file);
   options.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca_file);
   options.auth_failure_limit = absl::GetFlag(FLAGS_auth_failure_limit);
+  if (absl::GetFlag(FLAGS_auth_cache_entries) < 0) {
+    LOG(ERROR) << "cannot start: --auth_cache_entries "
+               << absl::GetFlag(FLAGS_auth_cache_entries)
+               << " is negative; give 0 to turn the cache off";
+    return EXIT_FAILURE;
+  }
+  options.auth_cache_entries =
+      static_cast<size_t>(absl::GetFlag(FLAGS_auth_cache_entries));
+  options.benchmark_unsafe_no_sync =
+      absl::GetFlag(FLAGS_benchmark_unsafe_no_sync);
   options.auth_failure_window =
       absl::Seconds(absl::GetFlag(FLAGS_auth_failure_window_seconds));
   options.maintenance_interval =

@@ -39,6 +39,12 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       std::unique_ptr<SqliteConnection> writer,
       SqliteConnection::Open(options.path, options.busy_timeout));
+  if (!options.synchronous) {
+    LOG(WARNING) << "synchronous=OFF: commits do not wait for the disk, so a "
+                    "power loss can undo acknowledged writes; use this for "
+                    "benchmarks only";
+    ACCESSTOKENS_RETURN_IF_ERROR(writer->Execute("PRAGMA synchronous=OFF"));
+  }
   ACCESSTOKENS_ASSIGN_OR_RETURN(int64_t version, MigrateSchema(*writer));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::move(options), version, std::move(writer)));
@@ -48,6 +54,7 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
                          std::unique_ptr<SqliteConnection> writer_connection)
     : options_(std::move(options)),
       schema_version_(schema_version),
+      cache_(options_.token_cache_entries),
       writer_(std::make_unique<SqliteWriter>(std::move(writer_connection),
                                              options_.max_batch_size)) {}
 
@@ -109,14 +116,19 @@ AuditEventRecord SqliteStore::Event(AuditAction action, std::string target,
 template <typename T>
 void SqliteStore::Write(std::optional<AuditEventRecord> audit,
                         Operation<T> operation, WriteCallback<T> done) {
-  // The result waits here between the operation, inside the transaction,
-  // and the completion, after the commit.
-  auto result = std::make_shared<absl::StatusOr<T>>(
-      absl::InternalError("write did not run"));
+  // The result and effects wait here between the operation, inside the
+  // transaction, and the completion, after the commit.
+  struct Outcome {
+    absl::StatusOr<T> result = absl::InternalError("write did not run");
+    WriteEffects effects;
+  };
+  auto outcome = std::make_shared<Outcome>();
+  outcome->effects.primary = std::move(audit);
   writer_->Submit(
-      [operation = std::move(operation), audit = std::move(audit),
-       result](SqliteConnection& db) mutable -> absl::Status {
-        AuditDraft draft{std::move(audit), {}};
+      [operation = std::move(operation),
+       outcome](SqliteConnection& db) mutable -> absl::Status {
+        absl::StatusOr<T>* result = &outcome->result;
+        WriteEffects& draft = outcome->effects;
         ACCESSTOKENS_RETURN_IF_ERROR(db.Execute("SAVEPOINT change"));
         *result = operation(db, draft);
 
@@ -142,12 +154,18 @@ void SqliteStore::Write(std::optional<AuditEventRecord> audit,
         }
         return absl::OkStatus();
       },
-      [done = std::move(done), result](absl::Status status) mutable {
+      [this, done = std::move(done), outcome](absl::Status status) mutable {
         if (!status.ok()) {
           std::move(done)(std::move(status));
           return;
         }
-        std::move(done)(std::move(*result));
+        if (outcome->result.ok()) {
+          if (outcome->effects.all_tokens_stale) cache_.InvalidateAll();
+          if (!outcome->effects.stale_tokens.empty()) {
+            cache_.InvalidateTokens(outcome->effects.stale_tokens);
+          }
+        }
+        std::move(done)(std::move(outcome->result));
       });
 }
 
@@ -201,10 +219,24 @@ absl::StatusOr<Page<AuditEventRecord>> SqliteStore::ListAuditEvents(
   return internal::QueryAuditEvents(*reader, query);
 }
 
-absl::StatusOr<TokenOwnership> SqliteStore::FindTokenByDigest(
-    absl::string_view digest) {
+absl::StatusOr<std::shared_ptr<const TokenOwnership>>
+SqliteStore::FindTokenByDigest(absl::string_view digest) {
+  if (std::shared_ptr<const TokenOwnership> cached = cache_.Find(digest)) {
+    return cached;
+  }
+
+  const uint64_t generation = cache_.generation();
   ACCESSTOKENS_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
-  return internal::ReadOwnershipByDigest(*reader, digest);
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      TokenOwnership read, internal::ReadOwnershipByDigest(*reader, digest));
+  auto ownership = std::make_shared<const TokenOwnership>(std::move(read));
+  // Only tokens that can authenticate are worth keeping; expiry is checked
+  // on every use, so an expiring token may be kept too.
+  if (!ownership->token.revoke_time.has_value() &&
+      !ownership->bot_user.blocked && ownership->resource_usable) {
+    cache_.Insert(ownership, generation);
+  }
+  return ownership;
 }
 
 absl::Status SqliteStore::CheckDigestKey(absl::string_view fingerprint) {
@@ -246,7 +278,7 @@ void SqliteStore::CreateGroup(NewGroup group,
       Event(AuditAction::kCreateGroup, GroupName(group.id), group.context);
   Write<GroupRecord>(
       std::move(event),
-      [group = std::move(group)](SqliteConnection& db, AuditDraft&) {
+      [group = std::move(group)](SqliteConnection& db, WriteEffects&) {
         return internal::InsertGroup(db, group);
       },
       std::move(done));
@@ -258,7 +290,10 @@ void SqliteStore::UpdateGroup(GroupUpdate update,
       Event(AuditAction::kUpdateGroup, GroupName(update.id), update.context);
   Write<GroupRecord>(
       std::move(event),
-      [update = std::move(update)](SqliteConnection& db, AuditDraft&) {
+      [update = std::move(update)](SqliteConnection& db,
+                                   WriteEffects& effects) {
+        // Cached tokens carry their group and its state.
+        effects.all_tokens_stale = true;
         return internal::ApplyGroupUpdate(db, update);
       },
       std::move(done));
@@ -270,7 +305,7 @@ void SqliteStore::CreateProject(NewProject project,
                                  ProjectName(project.id), project.context);
   Write<ProjectRecord>(
       std::move(event),
-      [project = std::move(project)](SqliteConnection& db, AuditDraft&) {
+      [project = std::move(project)](SqliteConnection& db, WriteEffects&) {
         return internal::InsertProject(db, project);
       },
       std::move(done));
@@ -282,7 +317,9 @@ void SqliteStore::UpdateProject(ProjectUpdate update,
                                  ProjectName(update.id), update.context);
   Write<ProjectRecord>(
       std::move(event),
-      [update = std::move(update)](SqliteConnection& db, AuditDraft&) {
+      [update = std::move(update)](SqliteConnection& db,
+                                   WriteEffects& effects) {
+        effects.all_tokens_stale = true;
         return internal::ApplyProjectUpdate(db, update);
       },
       std::move(done));
@@ -299,9 +336,10 @@ void SqliteStore::DeleteResource(ResourceDeletion deletion,
       std::move(event),
       [deletion = std::move(deletion)](
           SqliteConnection& db,
-          AuditDraft& audit) -> absl::StatusOr<DeletedResource> {
+          WriteEffects& audit) -> absl::StatusOr<DeletedResource> {
         ACCESSTOKENS_ASSIGN_OR_RETURN(DeletedResource deleted,
                                       internal::DeleteResource(db, deletion));
+        audit.all_tokens_stale = true;
         for (const ResourceRef& resource : deleted.deleted_descendants) {
           audit.primary->related_resources.push_back(ResourceName(resource));
         }
@@ -318,7 +356,7 @@ void SqliteStore::CreateAccessToken(NewAccessToken token,
       std::move(event),
       [token = std::move(token), domain = options_.email_domain](
           SqliteConnection& db,
-          AuditDraft& audit) -> absl::StatusOr<CreatedAccessToken> {
+          WriteEffects& audit) -> absl::StatusOr<CreatedAccessToken> {
         ACCESSTOKENS_ASSIGN_OR_RETURN(
             CreatedAccessToken created,
             internal::InsertAccessToken(db, token, domain));
@@ -345,9 +383,10 @@ void SqliteStore::RevokeAccessToken(TokenRevocation revocation,
       std::move(event),
       [revocation = std::move(revocation)](
           SqliteConnection& db,
-          AuditDraft& audit) -> absl::StatusOr<TokenRecord> {
+          WriteEffects& audit) -> absl::StatusOr<TokenRecord> {
         ACCESSTOKENS_ASSIGN_OR_RETURN(TokenRecord token,
                                       internal::RevokeToken(db, revocation));
+        audit.stale_tokens.push_back(token.id);
         if (token.revoke_time != revocation.context.time) {
           audit.primary.reset();  // It was revoked before: nothing changed.
           return token;
@@ -370,7 +409,7 @@ void SqliteStore::RotateAccessToken(TokenRotation rotation,
       std::move(event),
       [rotation = std::move(rotation)](
           SqliteConnection& db,
-          AuditDraft& audit) -> absl::StatusOr<RotatedAccessToken> {
+          WriteEffects& audit) -> absl::StatusOr<RotatedAccessToken> {
         ACCESSTOKENS_ASSIGN_OR_RETURN(RotatedAccessToken rotated,
                                       internal::RotateToken(db, rotation));
         if (rotated.replayed_sealed_secret.has_value()) {
@@ -378,6 +417,10 @@ void SqliteStore::RotateAccessToken(TokenRotation rotation,
           return rotated;
         }
         const TokenRecord& previous = rotated.previous;
+        audit.stale_tokens.push_back(previous.id);
+        for (const TokenRecord& token : rotated.family_revoked) {
+          audit.stale_tokens.push_back(token.id);
+        }
         audit.primary->target = AccessTokenName(previous.parent, previous.id);
         if (!rotated.reuse_detected) {
           audit.primary->related_resources.push_back(
@@ -406,13 +449,17 @@ void SqliteStore::RotateAccessToken(TokenRotation rotation,
 }
 
 void SqliteStore::RecordTokenUses(std::vector<TokenUse> uses) {
+  auto shared = std::make_shared<const std::vector<TokenUse>>(std::move(uses));
   writer_->Submit(
-      [uses = std::move(uses)](SqliteConnection& db) {
-        return internal::StoreTokenUses(db, uses);
+      [shared](SqliteConnection& db) {
+        return internal::StoreTokenUses(db, *shared);
       },
-      [](absl::Status status) {
-        LOG_IF(WARNING, !status.ok())
-            << "recording token last use failed: " << status;
+      [this, shared](absl::Status status) {
+        if (!status.ok()) {
+          LOG(WARNING) << "recording token last use failed: " << status;
+          return;
+        }
+        for (const TokenUse& use : *shared) cache_.RecordUse(use);
       });
 }
 
@@ -431,7 +478,7 @@ void SqliteStore::Purge(absl::Time revoked_before, absl::Time keys_before,
                         int limit, absl::Time now, WriteCallback<int> done) {
   Write<int>(
       std::nullopt,
-      [=](SqliteConnection& db, AuditDraft& audit) -> absl::StatusOr<int> {
+      [=](SqliteConnection& db, WriteEffects& audit) -> absl::StatusOr<int> {
         ACCESSTOKENS_ASSIGN_OR_RETURN(
             std::vector<std::string> purged,
             internal::PurgeBotUsers(db, revoked_before, keys_before, limit,

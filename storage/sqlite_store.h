@@ -16,6 +16,7 @@
 #include "storage/sqlite_connection.h"
 #include "storage/sqlite_writer.h"
 #include "storage/store.h"
+#include "storage/token_cache.h"
 
 namespace accesstokens {
 
@@ -32,6 +33,13 @@ struct SqliteStoreOptions {
   size_t max_readers = 16;
   // Most writes committed in one transaction.
   size_t max_batch_size = 256;
+  // Most usable tokens kept in memory for authentication; 0 disables the
+  // cache.
+  size_t token_cache_entries = 20000;
+  // Whether each commit waits for the disk. Only benchmarks turn this off,
+  // to measure what durability costs: without it, a power loss can undo
+  // acknowledged writes, revocations included.
+  bool synchronous = true;
 };
 
 // See Store. Thread-safe.
@@ -59,7 +67,7 @@ class SqliteStore final : public Store {
       const PageQuery& page) override;
   absl::StatusOr<Page<AuditEventRecord>> ListAuditEvents(
       const AuditListQuery& query) override;
-  absl::StatusOr<TokenOwnership> FindTokenByDigest(
+  absl::StatusOr<std::shared_ptr<const TokenOwnership>> FindTokenByDigest(
       absl::string_view digest) override;
   absl::Status CheckDigestKey(absl::string_view fingerprint) override;
 
@@ -102,21 +110,24 @@ class SqliteStore final : public Store {
 
   absl::StatusOr<Reader> AcquireReader();
 
-  // The audit events a write produces. The operation may complete the
-  // primary event (its target and related resources) and add more.
-  struct AuditDraft {
+  // What a write does besides its change: the audit events it writes (the
+  // operation may complete the primary event's target and related
+  // resources, and add more), and the cached tokens it makes stale.
+  struct WriteEffects {
     std::optional<AuditEventRecord> primary;
     std::vector<AuditEventRecord> extra;
+    std::vector<int64_t> stale_tokens;
+    bool all_tokens_stale = false;
   };
 
   template <typename T>
   using Operation =
-      absl::AnyInvocable<absl::StatusOr<T>(SqliteConnection&, AuditDraft&)>;
+      absl::AnyInvocable<absl::StatusOr<T>(SqliteConnection&, WriteEffects&)>;
 
   // Runs `operation` on the writer thread inside its own savepoint, writes
   // its audit events, and passes its result to `done` once the result is
-  // durable. A refused change (see Store) is rolled back, but its audit
-  // event, with the failure, is kept.
+  // durable, after dropping the stale cached tokens. A refused change (see
+  // Store) is rolled back, but its audit event, with the failure, is kept.
   template <typename T>
   void Write(std::optional<AuditEventRecord> audit, Operation<T> operation,
              WriteCallback<T> done);
@@ -132,6 +143,8 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<SqliteConnection>> idle_readers_
       ABSL_GUARDED_BY(readers_mu_);
   size_t open_readers_ ABSL_GUARDED_BY(readers_mu_) = 0;
+
+  TokenCache cache_;
 
   // Declared last so that it is destroyed first, while the rest is intact.
   std::unique_ptr<SqliteWriter> writer_;

@@ -428,12 +428,15 @@ TEST_F(SqliteStoreTest, FindTokenByDigestReturnsOwnership) {
   const ResourceRef group{ResourceKind::kGroup, 9};
   ASSERT_TRUE(CreateToken(TokenFor(group, 3)).ok());
 
-  absl::StatusOr<TokenOwnership> found = store_->FindTokenByDigest(Digest(3));
+  absl::StatusOr<std::shared_ptr<const TokenOwnership>> found =
+      store_->FindTokenByDigest(Digest(3));
   ASSERT_TRUE(found.ok()) << found.status();
-  EXPECT_EQ(found->token.parent, group);
-  EXPECT_EQ(found->bot_user.username, "group_9_bot");
-  ASSERT_TRUE(std::holds_alternative<GroupRecord>(found->resource));
-  EXPECT_EQ(std::get<GroupRecord>(found->resource).id, 9);
+  const TokenOwnership& owner = **found;
+  EXPECT_EQ(owner.token.parent, group);
+  EXPECT_EQ(owner.bot_user.username, "group_9_bot");
+  EXPECT_EQ(owner.digest, Digest(3));
+  ASSERT_TRUE(std::holds_alternative<GroupRecord>(owner.resource));
+  EXPECT_EQ(std::get<GroupRecord>(owner.resource).id, 9);
 
   EXPECT_EQ(store_->FindTokenByDigest(Digest(4)).status().code(),
             absl::StatusCode::kNotFound);
@@ -598,7 +601,7 @@ TEST_F(SqliteStoreTest, PendingDeletionAboveMakesTokensUnusable) {
   ASSERT_TRUE(CreateGroup(2, 1).ok());
   ASSERT_TRUE(CreateProject(10, 2).ok());
   ASSERT_TRUE(CreateToken(TokenFor({ResourceKind::kProject, 10}, 0)).ok());
-  EXPECT_TRUE(store_->FindTokenByDigest(Digest(0))->resource_usable);
+  EXPECT_TRUE((*store_->FindTokenByDigest(Digest(0)))->resource_usable);
 
   GroupUpdate pending;
   pending.id = 1;
@@ -607,13 +610,49 @@ TEST_F(SqliteStoreTest, PendingDeletionAboveMakesTokensUnusable) {
   ASSERT_TRUE(Await<GroupRecord>([&](auto done) {
                 store_->UpdateGroup(pending, std::move(done));
               }).ok());
-  EXPECT_FALSE(store_->FindTokenByDigest(Digest(0))->resource_usable);
+  EXPECT_FALSE((*store_->FindTokenByDigest(Digest(0)))->resource_usable);
 
   pending.state = ResourceState::kActive;
   ASSERT_TRUE(Await<GroupRecord>([&](auto done) {
                 store_->UpdateGroup(pending, std::move(done));
               }).ok());
-  EXPECT_TRUE(store_->FindTokenByDigest(Digest(0))->resource_usable);
+  EXPECT_TRUE((*store_->FindTokenByDigest(Digest(0)))->resource_usable);
+}
+
+TEST_F(SqliteStoreTest, RevocationDropsCachedToken) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  absl::StatusOr<CreatedAccessToken> created =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(created.ok());
+  // The first read fills the cache; the second comes from it.
+  ASSERT_TRUE(store_->FindTokenByDigest(Digest(0)).ok());
+  absl::StatusOr<std::shared_ptr<const TokenOwnership>> cached =
+      store_->FindTokenByDigest(Digest(0));
+  ASSERT_TRUE(cached.ok());
+  EXPECT_FALSE((*cached)->token.revoke_time.has_value());
+
+  ASSERT_TRUE(Revoke(kProject1, created->token.id).ok());
+  absl::StatusOr<std::shared_ptr<const TokenOwnership>> after =
+      store_->FindTokenByDigest(Digest(0));
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE((*after)->token.revoke_time.has_value());
+  EXPECT_TRUE((*after)->bot_user.blocked);
+}
+
+TEST_F(SqliteStoreTest, ResourceChangesDropCachedTokens) {
+  ASSERT_TRUE(CreateGroup(1).ok());
+  ASSERT_TRUE(CreateProject(10, 1).ok());
+  ASSERT_TRUE(CreateToken(TokenFor({ResourceKind::kProject, 10}, 0)).ok());
+  ASSERT_TRUE((*store_->FindTokenByDigest(Digest(0)))->resource_usable);
+
+  GroupUpdate pending;
+  pending.id = 1;
+  pending.state = ResourceState::kPendingDeletion;
+  pending.context.time = kNow;
+  ASSERT_TRUE(Await<GroupRecord>([&](auto done) {
+                store_->UpdateGroup(pending, std::move(done));
+              }).ok());
+  EXPECT_FALSE((*store_->FindTokenByDigest(Digest(0)))->resource_usable);
 }
 
 TEST_F(SqliteStoreTest, PurgeKeepsNamesReserved) {

@@ -5,6 +5,7 @@
 #define ACCESSTOKENS_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -387,9 +388,11 @@ class Store {
       const AuditListQuery& query) = 0;
 
   // Returns the token whose digest is `digest` with its bot user and
-  // resource, whatever the token's state; NOT_FOUND if there is none.
-  virtual absl::StatusOr<TokenOwnership> FindTokenByDigest(
-      absl::string_view digest) = 0;
+  // resource, whatever the token's state; NOT_FOUND if there is none. A
+  // token revoked by a write whose callback has run is never returned as
+  // unrevoked, even from a cache.
+  virtual absl::StatusOr<std::shared_ptr<const TokenOwnership>>
+  FindTokenByDigest(absl::string_view digest) = 0;
 
   // Records `fingerprint` of the digest key on first use and checks it on
   // later starts: FAILED_PRECONDITION if the database was written with

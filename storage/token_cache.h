@@ -1,0 +1,69 @@
+// A bounded cache of the tokens that authentication found usable, by
+// digest, so that checking a token that is used again and again costs no
+// database read.
+//
+// A cached token must never outlive its revocation. The store invalidates
+// entries on the writer thread after a change commits and before the
+// change's caller hears of it, so a client that sees a revocation succeed
+// cannot authenticate the revoked token afterwards. A read that started
+// before an invalidation could still carry the old state; the generation
+// counter keeps such a read out of the cache.
+//
+// Thread-safe.
+#ifndef ACCESSTOKENS_STORAGE_TOKEN_CACHE_H_
+#define ACCESSTOKENS_STORAGE_TOKEN_CACHE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "storage/store.h"
+
+namespace accesstokens {
+
+class TokenCache {
+ public:
+  // Holds at most `capacity` tokens; 0 disables the cache.
+  explicit TokenCache(size_t capacity);
+
+  // Returns the current generation, to pass to Insert() after a read.
+  uint64_t generation() const;
+
+  // Returns the cached token with `digest`, or null.
+  std::shared_ptr<const TokenOwnership> Find(absl::string_view digest) const;
+
+  // Caches `ownership` unless an invalidation happened since `generation`
+  // was read. When full, drops an arbitrary entry first.
+  void Insert(std::shared_ptr<const TokenOwnership> ownership,
+              uint64_t generation);
+
+  // Drops the tokens with these ids.
+  void InvalidateTokens(absl::Span<const int64_t> token_ids);
+
+  // Drops every token, after a change to groups or projects.
+  void InvalidateAll();
+
+  // Updates the last use of a cached token, if it is cached.
+  void RecordUse(const TokenUse& use);
+
+  size_t size() const;
+
+ private:
+  const size_t capacity_;
+
+  mutable absl::Mutex mu_;
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<std::string, std::shared_ptr<const TokenOwnership>>
+      by_digest_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<int64_t, std::string> digest_by_id_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_STORAGE_TOKEN_CACHE_H_

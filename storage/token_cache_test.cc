@@ -1,0 +1,67 @@
+#include "storage/token_cache.h"
+
+#include "gtest/gtest.h"
+
+namespace accesstokens {
+namespace {
+
+std::shared_ptr<const TokenOwnership> Owner(int64_t id) {
+  auto owner = std::make_shared<TokenOwnership>();
+  owner->token.id = id;
+  owner->digest = "digest-" + std::to_string(id);
+  return owner;
+}
+
+TEST(TokenCacheTest, FindsInsertedTokens) {
+  TokenCache cache(10);
+  cache.Insert(Owner(1), cache.generation());
+  ASSERT_NE(cache.Find("digest-1"), nullptr);
+  EXPECT_EQ(cache.Find("digest-1")->token.id, 1);
+  EXPECT_EQ(cache.Find("digest-2"), nullptr);
+}
+
+TEST(TokenCacheTest, ReadThatRacedAnInvalidationIsNotCached) {
+  TokenCache cache(10);
+  const uint64_t before = cache.generation();
+  // A revocation commits while the read is under way.
+  cache.InvalidateTokens({1});
+  cache.Insert(Owner(1), before);
+  EXPECT_EQ(cache.Find("digest-1"), nullptr);
+}
+
+TEST(TokenCacheTest, InvalidationDropsTokens) {
+  TokenCache cache(10);
+  cache.Insert(Owner(1), cache.generation());
+  cache.Insert(Owner(2), cache.generation());
+  cache.InvalidateTokens({1});
+  EXPECT_EQ(cache.Find("digest-1"), nullptr);
+  EXPECT_NE(cache.Find("digest-2"), nullptr);
+  cache.InvalidateAll();
+  EXPECT_EQ(cache.size(), 0u);
+}
+
+TEST(TokenCacheTest, StaysWithinCapacity) {
+  TokenCache cache(3);
+  for (int64_t id = 1; id <= 10; ++id) cache.Insert(Owner(id), cache.generation());
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_NE(cache.Find("digest-10"), nullptr);
+}
+
+TEST(TokenCacheTest, ZeroCapacityDisables) {
+  TokenCache cache(0);
+  cache.Insert(Owner(1), cache.generation());
+  EXPECT_EQ(cache.Find("digest-1"), nullptr);
+}
+
+TEST(TokenCacheTest, RecordUseUpdatesCachedToken) {
+  TokenCache cache(10);
+  cache.Insert(Owner(1), cache.generation());
+  const absl::Time when = absl::FromUnixSeconds(1000);
+  cache.RecordUse(TokenUse{1, when, {"10.0.0.1"}});
+  EXPECT_EQ(cache.Find("digest-1")->token.last_use_time, when);
+  EXPECT_EQ(cache.Find("digest-1")->token.last_use_addresses,
+            std::vector<std::string>{"10.0.0.1"});
+}
+
+}  // namespace
+}  // namespace accesstokens
