@@ -89,12 +89,7 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::RefuseCaller(
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::Refuse(
     grpc::CallbackServerContext* context, const absl::Status& status,
     AuditAction action, std::string target, const ChangeContext& change) {
-  AuditEventRecord event;
-  event.time = change.time;
-  event.actor = change.actor;
-  event.action = action;
-  event.target = std::move(target);
-  event.request_id = change.request_id;
+  AuditEventRecord event = MakeAuditEvent(action, std::move(target), change);
   event.status_code = static_cast<int>(status.code());
   event.status_message = std::string(status.message());
   LOG(WARNING) << "refused " << event.target << ": " << status.message();

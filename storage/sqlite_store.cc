@@ -102,8 +102,8 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
   return Reader(this, *std::move(connection));
 }
 
-AuditEventRecord SqliteStore::Event(AuditAction action, std::string target,
-                                    const ChangeContext& context) {
+AuditEventRecord MakeAuditEvent(AuditAction action, std::string target,
+                                const ChangeContext& context) {
   AuditEventRecord event;
   event.time = context.time;
   event.actor = context.actor;
@@ -140,8 +140,10 @@ void SqliteStore::Write(std::optional<AuditEventRecord> audit,
           // Keep the record of the refusal, not the change.
           ACCESSTOKENS_RETURN_IF_ERROR(db.Execute("ROLLBACK TO change"));
           ACCESSTOKENS_RETURN_IF_ERROR(db.Execute("RELEASE change"));
-          draft.primary->status_code = static_cast<int>(result->status().code());
-          draft.primary->status_message = std::string(result->status().message());
+          draft.primary->status_code =
+              static_cast<int>(result->status().code());
+          draft.primary->status_message =
+              std::string(result->status().message());
           return InsertAuditEvent(db, *draft.primary);
         }
 
@@ -272,10 +274,9 @@ absl::Status SqliteStore::CheckDigestKey(absl::string_view fingerprint) {
 
 // --- Writes -----------------------------------------------------------------
 
-void SqliteStore::CreateGroup(NewGroup group,
-                              WriteCallback<GroupRecord> done) {
-  AuditEventRecord event =
-      Event(AuditAction::kCreateGroup, GroupName(group.id), group.context);
+void SqliteStore::CreateGroup(NewGroup group, WriteCallback<GroupRecord> done) {
+  AuditEventRecord event = MakeAuditEvent(AuditAction::kCreateGroup,
+                                          GroupName(group.id), group.context);
   Write<GroupRecord>(
       std::move(event),
       [group = std::move(group)](SqliteConnection& db, WriteEffects&) {
@@ -286,8 +287,8 @@ void SqliteStore::CreateGroup(NewGroup group,
 
 void SqliteStore::UpdateGroup(GroupUpdate update,
                               WriteCallback<GroupRecord> done) {
-  AuditEventRecord event =
-      Event(AuditAction::kUpdateGroup, GroupName(update.id), update.context);
+  AuditEventRecord event = MakeAuditEvent(AuditAction::kUpdateGroup,
+                                          GroupName(update.id), update.context);
   Write<GroupRecord>(
       std::move(event),
       [update = std::move(update)](SqliteConnection& db,
@@ -301,8 +302,8 @@ void SqliteStore::UpdateGroup(GroupUpdate update,
 
 void SqliteStore::CreateProject(NewProject project,
                                 WriteCallback<ProjectRecord> done) {
-  AuditEventRecord event = Event(AuditAction::kCreateProject,
-                                 ProjectName(project.id), project.context);
+  AuditEventRecord event = MakeAuditEvent(
+      AuditAction::kCreateProject, ProjectName(project.id), project.context);
   Write<ProjectRecord>(
       std::move(event),
       [project = std::move(project)](SqliteConnection& db, WriteEffects&) {
@@ -313,8 +314,8 @@ void SqliteStore::CreateProject(NewProject project,
 
 void SqliteStore::UpdateProject(ProjectUpdate update,
                                 WriteCallback<ProjectRecord> done) {
-  AuditEventRecord event = Event(AuditAction::kUpdateProject,
-                                 ProjectName(update.id), update.context);
+  AuditEventRecord event = MakeAuditEvent(
+      AuditAction::kUpdateProject, ProjectName(update.id), update.context);
   Write<ProjectRecord>(
       std::move(event),
       [update = std::move(update)](SqliteConnection& db,
@@ -328,10 +329,10 @@ void SqliteStore::UpdateProject(ProjectUpdate update,
 void SqliteStore::DeleteResource(ResourceDeletion deletion,
                                  WriteCallback<DeletedResource> done) {
   AuditEventRecord event =
-      Event(deletion.resource.kind == ResourceKind::kProject
-                ? AuditAction::kDeleteProject
-                : AuditAction::kDeleteGroup,
-            ResourceName(deletion.resource), deletion.context);
+      MakeAuditEvent(deletion.resource.kind == ResourceKind::kProject
+                         ? AuditAction::kDeleteProject
+                         : AuditAction::kDeleteGroup,
+                     ResourceName(deletion.resource), deletion.context);
   Write<DeletedResource>(
       std::move(event),
       [deletion = std::move(deletion)](
@@ -350,8 +351,9 @@ void SqliteStore::DeleteResource(ResourceDeletion deletion,
 
 void SqliteStore::CreateAccessToken(NewAccessToken token,
                                     WriteCallback<CreatedAccessToken> done) {
-  AuditEventRecord event = Event(AuditAction::kCreateAccessToken,
-                                 ResourceName(token.parent), token.context);
+  AuditEventRecord event =
+      MakeAuditEvent(AuditAction::kCreateAccessToken,
+                     ResourceName(token.parent), token.context);
   Write<CreatedAccessToken>(
       std::move(event),
       [token = std::move(token), domain = options_.email_domain](
@@ -375,7 +377,7 @@ void SqliteStore::CreateAccessToken(NewAccessToken token,
 
 void SqliteStore::RevokeAccessToken(TokenRevocation revocation,
                                     WriteCallback<TokenRecord> done) {
-  AuditEventRecord event = Event(
+  AuditEventRecord event = MakeAuditEvent(
       AuditAction::kRevokeAccessToken,
       AccessTokenName(revocation.token.parent, revocation.token.id),
       revocation.context);
@@ -401,10 +403,10 @@ void SqliteStore::RotateAccessToken(TokenRotation rotation,
                                     WriteCallback<RotatedAccessToken> done) {
   // A token given by its secret is named once it is found.
   const auto* key = std::get_if<TokenKey>(&rotation.token);
-  AuditEventRecord event =
-      Event(AuditAction::kRotateAccessToken,
-            key != nullptr ? AccessTokenName(key->parent, key->id) : "",
-            rotation.context);
+  AuditEventRecord event = MakeAuditEvent(
+      AuditAction::kRotateAccessToken,
+      key != nullptr ? AccessTokenName(key->parent, key->id) : "",
+      rotation.context);
   Write<RotatedAccessToken>(
       std::move(event),
       [rotation = std::move(rotation)](
@@ -486,8 +488,8 @@ void SqliteStore::Purge(absl::Time revoked_before, absl::Time keys_before,
         for (std::string& user : purged) {
           ChangeContext server_work;
           server_work.time = now;
-          audit.extra.push_back(
-              Event(AuditAction::kPurgeBotUser, std::move(user), server_work));
+          audit.extra.push_back(MakeAuditEvent(AuditAction::kPurgeBotUser,
+                                               std::move(user), server_work));
         }
         return static_cast<int>(audit.extra.size());
       },

@@ -132,9 +132,6 @@ class SqliteStore final : public Store {
   void Write(std::optional<AuditEventRecord> audit, Operation<T> operation,
              WriteCallback<T> done);
 
-  // Returns the primary audit event of a change.
-  static AuditEventRecord Event(AuditAction action, std::string target,
-                                const ChangeContext& context);
 
   const SqliteStoreOptions options_;
   const int64_t schema_version_;

@@ -162,6 +162,11 @@ struct AuditEventRecord {
   std::vector<std::string> related_resources;
 };
 
+// Returns the audit event of `action` on `target` by the context's actor,
+// with a success status.
+AuditEventRecord MakeAuditEvent(AuditAction action, std::string target,
+                                const ChangeContext& context);
+
 // Returns OK if the token may be created under `parent`, else the status to
 // fail with. Runs inside the creating transaction, so the decision and the
 // change see the same data.

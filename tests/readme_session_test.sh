@@ -5,6 +5,7 @@
 #
 # Usage: readme_session_test.sh SERVER_BINARY REPOSITORY_ROOT
 set -euo pipefail
+source "$(dirname "$0")/testing/server.sh"
 server_binary=$1
 repository=$(cd "$2" && pwd)
 buf="$repository/node_modules/.bin/buf"
@@ -14,27 +15,13 @@ if [[ ! -x "$buf" ]]; then
 fi
 
 work=$(mktemp -d)
-server_pid=""
 cleanup() {
-  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  stop_server
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-"$server_binary" --listen=127.0.0.1:0 --db="$work/data/accesstokens.db" \
-  --secret_key_file="$work/data/secret.key" >"$work/server.log" 2>&1 &
-server_pid=$!
-address=""
-for _ in $(seq 1 300); do
-  address=$(grep -o 'listening on 127\.0\.0\.1:[0-9]*' "$work/server.log" | cut -d' ' -f3 || true)
-  [[ -n "$address" ]] && break
-  sleep 0.1
-done
-if [[ -z "$address" ]]; then
-  echo "the server did not start:" >&2
-  cat "$work/server.log" >&2
-  exit 1
-fi
+start_server "$server_binary" "$work"
 
 # The session blocks as the README shows them, on the test server's port,
 # with the installed buf in place of npx and without the npm install line.

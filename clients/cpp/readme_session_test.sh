@@ -7,15 +7,15 @@
 # Usage: readme_session_test.sh SERVER_BINARY TOOL_BINARY EXAMPLE_BINARY FOLDER
 # where FOLDER is clients/cpp of the source tree.
 set -euo pipefail
+source "$(dirname "$0")/../../tests/testing/server.sh"
 server_binary=$1
 tool_binary=$2
 example_binary=$3
 folder=$(cd "$4" && pwd)
 
 work=$(mktemp -d)
-server_pid=""
 cleanup() {
-  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  stop_server
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,20 +33,7 @@ if ! diff -u "$folder/examples/first_token.cc" "$work/example.cc"; then
   fail "the C++ example in README.md differs from examples/first_token.cc"
 fi
 
-"$server_binary" --listen=127.0.0.1:0 --db="$work/data/accesstokens.db" \
-  --secret_key_file="$work/data/secret.key" >"$work/server.log" 2>&1 &
-server_pid=$!
-address=""
-for _ in $(seq 1 300); do
-  address=$(grep -o 'listening on 127\.0\.0\.1:[0-9]*' "$work/server.log" | cut -d' ' -f3 || true)
-  [[ -n "$address" ]] && break
-  sleep 0.1
-done
-if [[ -z "$address" ]]; then
-  echo "the server did not start:" >&2
-  cat "$work/server.log" >&2
-  exit 1
-fi
+start_server "$server_binary" "$work"
 
 # The session block as the README shows it, with the built binaries and
 # the test server's port.
