@@ -1,7 +1,11 @@
 #include "storage/sqlite_connection.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +13,35 @@
 #include "storage/sqlite_status.h"
 
 namespace accesstokens {
+namespace {
+
+// Adds the database path to the failure `status` of opening it. SQLite
+// reports a read-only file or folder as "unable to open database file",
+// since it cannot create the -wal and -shm files, so a file or folder that
+// cannot be written is named as the cause.
+absl::Status OpeningFailed(const std::string& path,
+                           const absl::Status& status) {
+  const std::string prefix =
+      absl::StrCat("opening the database \"", path, "\" failed: ");
+  if (!absl::IsUnavailable(status)) {
+    return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+  }
+  std::string folder = std::filesystem::path(path).parent_path().string();
+  if (folder.empty()) folder = ".";
+  for (const std::string& target : {path, folder}) {
+    if (access(target.c_str(), W_OK) == 0 || errno == ENOENT) continue;
+    const std::string reason =
+        std::error_code(errno, std::generic_category()).message();
+    return absl::UnavailableError(absl::StrCat(
+        prefix, "database is read-only: \"", target, "\" cannot be written (",
+        reason,
+        "); the server needs to write the database file and its folder, "
+        "which holds the -wal and -shm files"));
+  }
+  return absl::UnavailableError(absl::StrCat(prefix, status.message()));
+}
+
+}  // namespace
 
 SqliteStatement::SqliteStatement(SqliteConnection* connection,
                                  sqlite3_stmt* statement, const char* sql)
@@ -57,7 +90,7 @@ absl::StatusOr<bool> SqliteStatement::Step() {
   const int rc = sqlite3_step(statement_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return SqliteError(connection_->handle(), rc, sql_);
+  return connection_->Error(rc, sql_);
 }
 
 absl::Status SqliteStatement::Run() {
@@ -96,17 +129,16 @@ std::string SqliteStatement::ColumnBlob(int column) const {
 }
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
-    const std::string& path, absl::Duration busy_timeout) {
+    const std::string& path, absl::Duration busy_timeout, OpenMode mode) {
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  if (mode == OpenMode::kCreate) flags |= SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status = SqliteError(db, rc, "open");
     sqlite3_close_v2(db);
-    return absl::Status(status.code(),
-                        absl::StrCat("cannot open database \"", path,
-                                     "\": ", status.message()));
+    return OpeningFailed(path, status);
   }
   std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db));
   sqlite3_busy_timeout(db, static_cast<int>(absl::ToInt64Milliseconds(
@@ -118,7 +150,7 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
       "PRAGMA journal_mode=WAL;"
       "PRAGMA synchronous=FULL;"
       "PRAGMA foreign_keys=ON;");
-  if (!status.ok()) return status;
+  if (!status.ok()) return OpeningFailed(path, status);
   return connection;
 }
 
@@ -140,7 +172,7 @@ absl::StatusOr<SqliteStatement> SqliteConnection::Prepare(const char* sql) {
   sqlite3_stmt* statement = nullptr;
   const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT,
                                     &statement, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+  if (rc != SQLITE_OK) return Error(rc, sql);
   statements_.emplace(sql, statement);
   return SqliteStatement(this, statement, sql);
 }
@@ -155,7 +187,7 @@ absl::StatusOr<SqliteStatement> SqliteConnection::PrepareDynamic(
   const int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1,
                                     SQLITE_PREPARE_PERSISTENT, &statement,
                                     nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+  if (rc != SQLITE_OK) return Error(rc, sql);
   if (dynamic_statements_.size() >= kDynamicCacheSize) {
     // The oldest entry is not in use: statements are used one at a time.
     sqlite3_finalize(dynamic_statements_.front().second);
@@ -168,7 +200,7 @@ absl::StatusOr<SqliteStatement> SqliteConnection::PrepareDynamic(
 
 absl::Status SqliteConnection::Execute(const char* sql) {
   const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
+  if (rc != SQLITE_OK) return Error(rc, sql);
   return absl::OkStatus();
 }
 
@@ -188,6 +220,15 @@ bool SqliteConnection::InAutocommit() const {
 }
 
 int SqliteConnection::Changes() const { return sqlite3_changes(db_); }
+
+bool SqliteConnection::IsReadOnly() const {
+  return write_rejected_ || sqlite3_db_readonly(db_, "main") == 1;
+}
+
+absl::Status SqliteConnection::Error(int rc, absl::string_view sql) {
+  if ((rc & 0xff) == SQLITE_READONLY) write_rejected_ = true;
+  return SqliteError(db_, rc, sql);
+}
 
 SqliteTransaction::SqliteTransaction(SqliteConnection* connection, Mode mode)
     : connection_(connection) {

@@ -73,10 +73,18 @@ class SqliteStatement {
 // Not thread-safe: one thread uses a connection at a time.
 class SqliteConnection {
  public:
-  // Opens (creating if needed) the database at `path` read-write, in WAL
-  // mode with synchronous=FULL, foreign keys on and a busy timeout.
+  // Whether Open() may create a missing database file. Connections opened
+  // after start-up use kExisting, so that a database file deleted under the
+  // server is reported instead of silently replaced by an empty one.
+  enum class OpenMode { kCreate, kExisting };
+
+  // Opens the database at `path` read-write, in WAL mode with
+  // synchronous=FULL, foreign keys on and a busy timeout. When the file or
+  // its file system is read-only, SQLite opens it read-only instead, and
+  // IsReadOnly() is true.
   static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(
-      const std::string& path, absl::Duration busy_timeout);
+      const std::string& path, absl::Duration busy_timeout,
+      OpenMode mode = OpenMode::kCreate);
 
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
@@ -104,6 +112,16 @@ class SqliteConnection {
   // Number of rows changed by the last INSERT, UPDATE or DELETE.
   int Changes() const;
 
+  // True when the connection cannot write: SQLite opened the database file
+  // read-only, or a write failed with SQLITE_READONLY. Such a connection
+  // stays unable to write after the cause is fixed, so only a new
+  // connection can write again.
+  bool IsReadOnly() const;
+
+  // Converts the failed result `rc` of `sql` with SqliteError() and notes a
+  // SQLITE_READONLY failure for IsReadOnly().
+  absl::Status Error(int rc, absl::string_view sql);
+
   sqlite3* handle() const { return db_; }
 
  private:
@@ -112,6 +130,7 @@ class SqliteConnection {
   static constexpr size_t kDynamicCacheSize = 64;
 
   sqlite3* db_;
+  bool write_rejected_ = false;
   absl::flat_hash_map<const char*, sqlite3_stmt*> statements_;
   // Statements of run-time texts, oldest first.
   std::deque<std::pair<std::string, sqlite3_stmt*>> dynamic_statements_;

@@ -13,12 +13,15 @@ namespace accesstokens {
 // Converts the failed result `rc` of running `sql` on `db` (may be null when
 // opening failed) to a status, and logs the SQLite code, its message and the
 // statement. The returned message is safe to show to clients: it carries no
-// bound values, so no secret and no user input.
+// bound values, so no secret and no user input. For a failed call to the
+// operating system it adds the errno text, and the errnos below choose the
+// message.
 //
-//   SQLITE_BUSY, SQLITE_LOCKED       UNAVAILABLE, another connection holds a lock
-//   SQLITE_FULL                      UNAVAILABLE, "disk full"
-//   SQLITE_READONLY, SQLITE_IOERR,
-//   SQLITE_CANTOPEN, SQLITE_NOMEM    UNAVAILABLE
+//   SQLITE_BUSY, SQLITE_LOCKED       UNAVAILABLE, "locked"
+//   SQLITE_FULL, errno ENOSPC/EDQUOT UNAVAILABLE, "disk full"
+//   SQLITE_READONLY, errno EROFS     UNAVAILABLE, "database is read-only"
+//   SQLITE_CANTOPEN                  UNAVAILABLE, "cannot open"
+//   SQLITE_IOERR, SQLITE_NOMEM       UNAVAILABLE, "input/output failed"
 //   SQLITE_CORRUPT, SQLITE_NOTADB    DATA_LOSS
 //   SQLITE_CONSTRAINT (unique key)   ALREADY_EXISTS
 //   SQLITE_CONSTRAINT (other)        FAILED_PRECONDITION

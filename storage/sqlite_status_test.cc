@@ -21,6 +21,7 @@ TEST(SqliteErrorTest, CodesMapToStatuses) {
       {SQLITE_FULL, absl::StatusCode::kUnavailable, "disk full"},
       {SQLITE_READONLY, absl::StatusCode::kUnavailable, "read-only"},
       {SQLITE_IOERR, absl::StatusCode::kUnavailable, "input/output"},
+      {SQLITE_CANTOPEN, absl::StatusCode::kUnavailable, "cannot open"},
       {SQLITE_CORRUPT, absl::StatusCode::kDataLoss, "corrupt"},
       {SQLITE_NOTADB, absl::StatusCode::kDataLoss, "corrupt"},
       {SQLITE_CONSTRAINT, absl::StatusCode::kFailedPrecondition, "constraint"},

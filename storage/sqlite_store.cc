@@ -55,8 +55,25 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
     : options_(std::move(options)),
       schema_version_(schema_version),
       cache_(options_.token_cache_entries),
-      writer_(std::make_unique<SqliteWriter>(std::move(writer_connection),
-                                             options_.max_batch_size)) {}
+      writer_(std::make_unique<SqliteWriter>(
+          std::move(writer_connection), options_.max_batch_size,
+          [this] { return ReopenWriter(); })) {}
+
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenExisting()
+    const {
+  return SqliteConnection::Open(options_.path, options_.busy_timeout,
+                                SqliteConnection::OpenMode::kExisting);
+}
+
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::ReopenWriter() {
+  RetireReaders();
+  ACCESSTOKENS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> writer,
+                                OpenExisting());
+  if (!options_.synchronous) {
+    ACCESSTOKENS_RETURN_IF_ERROR(writer->Execute("PRAGMA synchronous=OFF"));
+  }
+  return writer;
+}
 
 SqliteStore::~SqliteStore() {
   writer_.reset();
@@ -66,17 +83,38 @@ SqliteStore::~SqliteStore() {
   idle_readers_.clear();
 }
 
+void SqliteStore::RetireReaders() {
+  std::vector<std::unique_ptr<SqliteConnection>> retired;
+  {
+    absl::MutexLock lock(&readers_mu_);
+    ++reader_generation_;
+    retired.swap(idle_readers_);
+    open_readers_ -= retired.size();
+  }
+  // The connections close here, outside the lock.
+}
+
 SqliteStore::Reader::Reader(SqliteStore* store,
-                            std::unique_ptr<SqliteConnection> connection)
-    : store_(store), connection_(std::move(connection)) {}
+                            std::unique_ptr<SqliteConnection> connection,
+                            int64_t generation)
+    : store_(store),
+      connection_(std::move(connection)),
+      generation_(generation) {}
 
 SqliteStore::Reader::~Reader() {
   if (connection_ == nullptr) return;  // Moved from.
+  std::unique_ptr<SqliteConnection> retired;  // Closed after the lock.
   absl::MutexLock lock(&store_->readers_mu_);
-  store_->idle_readers_.push_back(std::move(connection_));
+  if (generation_ == store_->reader_generation_) {
+    store_->idle_readers_.push_back(std::move(connection_));
+    return;
+  }
+  --store_->open_readers_;
+  retired = std::move(connection_);
 }
 
 absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
+  int64_t generation = 0;
   {
     absl::MutexLock lock(&readers_mu_);
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(readers_mu_) {
@@ -87,19 +125,19 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
       std::unique_ptr<SqliteConnection> connection =
           std::move(idle_readers_.back());
       idle_readers_.pop_back();
-      return Reader(this, std::move(connection));
+      return Reader(this, std::move(connection), reader_generation_);
     }
     ++open_readers_;  // Reserve a place; the connection opens unlocked.
+    generation = reader_generation_;
   }
 
-  absl::StatusOr<std::unique_ptr<SqliteConnection>> connection =
-      SqliteConnection::Open(options_.path, options_.busy_timeout);
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> connection = OpenExisting();
   if (!connection.ok()) {
     absl::MutexLock lock(&readers_mu_);
     --open_readers_;
     return connection.status();
   }
-  return Reader(this, *std::move(connection));
+  return Reader(this, *std::move(connection), generation);
 }
 
 AuditEventRecord MakeAuditEvent(AuditAction action, std::string target,

@@ -92,10 +92,12 @@ class SqliteStore final : public Store {
              absl::Time now, WriteCallback<int> done) override;
 
  private:
-  // A reader connection on loan from the pool; returned on destruction.
+  // A reader connection on loan from the pool; returned on destruction,
+  // or closed if RetireReaders() ran since it was opened.
   class Reader {
    public:
-    Reader(SqliteStore* store, std::unique_ptr<SqliteConnection> connection);
+    Reader(SqliteStore* store, std::unique_ptr<SqliteConnection> connection,
+           int64_t generation);
     Reader(Reader&&) = default;
     ~Reader();
     SqliteConnection& operator*() { return *connection_; }
@@ -103,12 +105,27 @@ class SqliteStore final : public Store {
    private:
     SqliteStore* store_;
     std::unique_ptr<SqliteConnection> connection_;
+    int64_t generation_;
   };
 
   SqliteStore(SqliteStoreOptions options, int64_t schema_version,
               std::unique_ptr<SqliteConnection> writer_connection);
 
   absl::StatusOr<Reader> AcquireReader();
+
+  // Opens another connection to the database, which must exist.
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenExisting() const;
+
+  // Closes the idle reader connections, and the others once their reads
+  // finish.
+  void RetireReaders();
+
+  // Opens a connection for the writer in place of one that cannot write.
+  // The readers are retired first: one opened while the database was
+  // read-only keeps the mapping of the -shm file, which SQLite shares among
+  // the connections of a process, read-only, and so would keep the new
+  // connection from writing.
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> ReopenWriter();
 
   // What a write does besides its change: the audit events it writes (the
   // operation may complete the primary event's target and related
@@ -140,6 +157,9 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<SqliteConnection>> idle_readers_
       ABSL_GUARDED_BY(readers_mu_);
   size_t open_readers_ ABSL_GUARDED_BY(readers_mu_) = 0;
+  // Counts the RetireReaders() calls; a reader of an older generation is
+  // closed when it is returned.
+  int64_t reader_generation_ ABSL_GUARDED_BY(readers_mu_) = 0;
 
   TokenCache cache_;
 

@@ -7,9 +7,10 @@
 namespace accesstokens {
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection,
-                           size_t max_batch_size)
+                           size_t max_batch_size, Reopen reopen)
     : connection_(std::move(connection)),
       max_batch_size_(max_batch_size),
+      reopen_(std::move(reopen)),
       thread_([this] { Run(); }) {}
 
 SqliteWriter::~SqliteWriter() {
@@ -53,7 +54,42 @@ void SqliteWriter::Run() {
   }
 }
 
+absl::Status SqliteWriter::ReopenIfReadOnly() {
+  if (connection_ != nullptr && !connection_->IsReadOnly()) {
+    return absl::OkStatus();
+  }
+  if (!reopening_) {
+    LOG(WARNING) << "the database connection cannot write; writes fail with "
+                    "UNAVAILABLE, and each batch opens a new connection "
+                    "until the database is writable again";
+    reopening_ = true;
+  }
+
+  // Closed before the new one opens: SQLite shares one mapping of the -shm
+  // file among the connections of a process, and a mapping made while the
+  // database was read-only stays read-only until every connection that
+  // uses it has closed.
+  connection_.reset();
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> reopened = reopen_();
+  if (!reopened.ok()) return reopened.status();
+  connection_ = *std::move(reopened);
+
+  if (!connection_->IsReadOnly()) {
+    LOG(INFO) << "opened a new database connection that can write";
+    reopening_ = false;
+  }
+  return absl::OkStatus();
+}
+
 void SqliteWriter::RunBatch(std::vector<Item>& batch) {
+  const absl::Status connected = ReopenIfReadOnly();
+  if (!connected.ok()) {
+    LOG(ERROR) << "write batch of " << batch.size()
+               << " items failed: " << connected;
+    for (Item& item : batch) item.completion(connected);
+    return;
+  }
+
   SqliteConnection& db = *connection_;
   std::vector<absl::Status> outcomes(batch.size());
 

@@ -13,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "storage/sqlite_connection.h"
 
@@ -26,6 +27,10 @@ namespace accesstokens {
 // change is durable. If the commit fails, every item of the batch fails
 // with that status.
 //
+// A connection that cannot write (see SqliteConnection::IsReadOnly) is
+// replaced with a new one before the next batch, so that writes resume
+// without a restart once the database file is writable again.
+//
 // Thread-safe: Submit() may be called from any thread.
 class SqliteWriter {
  public:
@@ -34,10 +39,15 @@ class SqliteWriter {
   using Work = absl::AnyInvocable<absl::Status(SqliteConnection&)>;
   // Receives the item's final status, on the writer thread.
   using Completion = absl::AnyInvocable<void(absl::Status)>;
+  // Opens a new connection to the same database.
+  using Reopen =
+      absl::AnyInvocable<absl::StatusOr<std::unique_ptr<SqliteConnection>>()>;
 
   // Starts the writer thread. Batches hold at most `max_batch_size` items.
+  // `reopen` replaces a connection that cannot write; it runs on the writer
+  // thread after the old connection has closed.
   SqliteWriter(std::unique_ptr<SqliteConnection> connection,
-               size_t max_batch_size);
+               size_t max_batch_size, Reopen reopen);
 
   // Runs the items already submitted, then stops the thread.
   ~SqliteWriter();
@@ -58,8 +68,16 @@ class SqliteWriter {
   void Run();
   void RunBatch(std::vector<Item>& batch);
 
-  const std::unique_ptr<SqliteConnection> connection_;
+  // Replaces the connection if it cannot write. Fails if no new connection
+  // could be opened; then the next batch tries again.
+  absl::Status ReopenIfReadOnly();
+
+  // Used by the writer thread only. Null after a failed reopen.
+  std::unique_ptr<SqliteConnection> connection_;
   const size_t max_batch_size_;
+  Reopen reopen_;
+  // True from the first reopen until a new connection can write.
+  bool reopening_ = false;
 
   absl::Mutex mu_;
   std::deque<Item> queue_ ABSL_GUARDED_BY(mu_);
