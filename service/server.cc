@@ -161,6 +161,11 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
         absl::FormatDuration(options.auth_failure_window),
         " is invalid; give 0 or more failures per positive window"));
   }
+  if (options.busy_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "busy timeout ", absl::ToInt64Milliseconds(options.busy_timeout),
+        " ms is negative; give 0 or more milliseconds"));
+  }
   if (options.bot_retention_days < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("bot retention ", options.bot_retention_days,
@@ -199,6 +204,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   store_options.email_domain = options.email_domain;
   store_options.token_cache_entries = options.auth_cache_entries;
   store_options.synchronous = !options.benchmark_unsafe_no_sync;
+  store_options.busy_timeout = options.busy_timeout;
   ACCESSTOKENS_ASSIGN_OR_RETURN(server->store_,
                                 SqliteStore::Open(std::move(store_options)));
   ACCESSTOKENS_RETURN_IF_ERROR(

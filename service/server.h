@@ -28,6 +28,9 @@ struct ServerOptions {
   // File with the key of the token digests; created with fresh random key
   // material if missing.
   std::string secret_key_path = "data/secret.key";
+  // How long a database statement waits for a lock that another process
+  // holds before the call fails with UNAVAILABLE.
+  absl::Duration busy_timeout = absl::Seconds(5);
   // Domain of bot user emails.
   std::string email_domain = "example.com";
   // Prefix of every token secret.

@@ -52,6 +52,10 @@ ABSL_FLAG(int, auth_failure_window_seconds, 60,
 ABSL_FLAG(std::string, db, "data/accesstokens.db",
           "Path of the SQLite database file. It is created, with its folder "
           "and schema, if missing; the -wal and -shm files sit beside it.");
+ABSL_FLAG(int, busy_timeout_ms, 5000,
+          "Milliseconds that a database statement waits for a lock held by "
+          "another process, such as a sqlite3 shell, before the call fails "
+          "with UNAVAILABLE. 0 fails at once.");
 ABSL_FLAG(std::string, secret_key_file, "data/secret.key",
           "File holding at least 32 bytes of key material for the keyed "
           "digests of token secrets. Created with a fresh random key if "
@@ -109,6 +113,8 @@ int main(int argc, char** argv) {
   accesstokens::ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.database_path = absl::GetFlag(FLAGS_db);
+  options.busy_timeout =
+      absl::Milliseconds(absl::GetFlag(FLAGS_busy_timeout_ms));
   options.secret_key_path = absl::GetFlag(FLAGS_secret_key_file);
   options.email_domain = absl::GetFlag(FLAGS_email_domain);
   options.token_prefix = absl::GetFlag(FLAGS_token_prefix);
