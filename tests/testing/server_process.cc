@@ -9,6 +9,7 @@
 #include <atomic>
 #include <regex>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -94,13 +95,20 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   server->database_path_ = absl::StrCat(folder, "/accesstokens.db");
   server->log_path_ = absl::StrCat(folder, "/server.log");
+  for (const std::string& flag : extra_flags) {
+    if (absl::StartsWith(flag, "--db=")) {
+      server->database_path_ = flag.substr(std::string("--db=").size());
+    }
+  }
 
   std::vector<std::string> args = {
       "--listen=127.0.0.1:0",
       absl::StrCat("--db=", server->database_path_),
       absl::StrCat("--secret_key_file=", folder, "/secret.key"),
   };
-  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  for (std::string& flag : extra_flags) {
+    if (!absl::StartsWith(flag, "--db=")) args.push_back(std::move(flag));
+  }
 
   // The log may hold lines of an earlier run in the same folder; only lines
   // after its current end count.

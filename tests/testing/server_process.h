@@ -33,8 +33,9 @@ ProcessResult RunServerBinary(const std::vector<std::string>& args);
 class ServerProcess {
  public:
   // Starts the server with --listen=127.0.0.1:0, --db and --secret_key_file
-  // in `folder`, plus `extra_flags`, and waits until it listens. The log
-  // goes to folder/server.log.
+  // in `folder`, plus `extra_flags`, and waits until it listens. A --db flag
+  // in `extra_flags` puts the database elsewhere. The log goes to
+  // folder/server.log.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& folder, std::vector<std::string> extra_flags = {});
 

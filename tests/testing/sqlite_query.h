@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -13,6 +14,11 @@ namespace accesstokens::testing {
 // Returns the integer in the first column of the first row of `sql`.
 absl::StatusOr<int64_t> QueryInt64(const std::string& database_path,
                                    const std::string& sql);
+
+// Returns the first column of every row of `sql` as text, such as the
+// single "ok" row of PRAGMA integrity_check on a sound database.
+absl::StatusOr<std::vector<std::string>> QueryStrings(
+    const std::string& database_path, const std::string& sql);
 
 }  // namespace accesstokens::testing
 
