@@ -147,6 +147,11 @@ absl::Status ApplyTokenFilter(absl::string_view filter,
 
 absl::Status ApplyTokenOrder(absl::string_view order_by,
                              TokenListQuery& query) {
+  if (order_by.size() > kMaxOrderByLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("order_by has ", order_by.size(), " bytes; at most ",
+                     kMaxOrderByLength, " are allowed"));
+  }
   std::vector<absl::string_view> words =
       absl::StrSplit(order_by, ' ', absl::SkipWhitespace());
   const auto unsupported = [&] {

@@ -18,7 +18,11 @@ namespace accesstokens {
 absl::Status ApplyTokenFilter(absl::string_view filter,
                               TokenListQuery& query);
 
-// Sets the order of `query` from a ListAccessTokens order_by.
+// Maximum length of an order_by, in bytes.
+inline constexpr size_t kMaxOrderByLength = 64;
+
+// Sets the order of `query` from a ListAccessTokens order_by, of at most
+// kMaxOrderByLength bytes.
 absl::Status ApplyTokenOrder(absl::string_view order_by,
                              TokenListQuery& query);
 

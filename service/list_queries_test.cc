@@ -101,6 +101,14 @@ TEST(ApplyTokenOrderTest, AcceptsFieldsAndDirections) {
   }
 }
 
+TEST(ApplyTokenOrderTest, RejectsOrdersAboveTheMaximumLength) {
+  TokenListQuery query;
+  const std::string over_long = "create_time" + std::string(60, ' ') + "desc";
+  absl::Status status = ApplyTokenOrder(over_long, query);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "order_by has 75 bytes; at most 64 are allowed");
+}
+
 TEST(TokenCursorOfTest, UsesTheSortKey) {
   TokenRecord token;
   token.id = 9;

@@ -67,6 +67,13 @@ std::string EncodePageToken(absl::string_view listing,
 absl::StatusOr<std::optional<PageCursor>> DecodePageToken(
     absl::string_view listing, absl::string_view page_token) {
   if (page_token.empty()) return std::optional<PageCursor>();
+  if (page_token.size() > kMaxPageTokenLength) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "page_token has ", page_token.size(), " bytes; at most ",
+        kMaxPageTokenLength,
+        " are allowed; pass the next_page_token of the previous page "
+        "unchanged"));
+  }
 
   std::string decoded;
   if (!absl::WebSafeBase64Unescape(page_token, &decoded)) {

@@ -17,6 +17,10 @@ namespace accesstokens {
 
 inline constexpr int kDefaultPageSize = 20;
 inline constexpr int kMaxPageSize = 100;
+// Maximum length of a page token, in bytes. The longest token this service
+// issues, one after a display name of 255 four-byte characters, has about
+// 1,900.
+inline constexpr size_t kMaxPageTokenLength = 4096;
 
 // Position after which a page starts: the sort key and id of the last
 // record of the page before.
@@ -32,7 +36,8 @@ std::string EncodePageToken(absl::string_view listing,
                             const PageCursor& cursor);
 
 // Returns where the page starts: unset for an empty token.
-// INVALID_ARGUMENT for a token that is malformed or from another listing.
+// INVALID_ARGUMENT for a token that is malformed, from another listing or
+// longer than kMaxPageTokenLength.
 absl::StatusOr<std::optional<PageCursor>> DecodePageToken(
     absl::string_view listing, absl::string_view page_token);
 

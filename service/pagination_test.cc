@@ -1,5 +1,8 @@
 #include "service/pagination.h"
 
+#include <limits>
+
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace accesstokens {
@@ -67,6 +70,25 @@ TEST(PageTokenTest, RejectsOtherListingsAndGarbage) {
               absl::StatusCode::kInvalidArgument)
         << garbage;
   }
+}
+
+TEST(PageTokenTest, RejectsTokensAboveTheMaximumLength) {
+  const std::string listing = "tokens\nprojects/1";
+  // The longest display name, 255 four-byte characters, as the sort key.
+  std::string longest_name;
+  for (int i = 0; i < 255; ++i) longest_name += "\xF0\x9F\x94\x91";
+  const std::string longest = EncodePageToken(
+      listing, PageCursor{longest_name, std::numeric_limits<int64_t>::max()});
+  EXPECT_LE(longest.size(), kMaxPageTokenLength);
+  EXPECT_TRUE(DecodePageToken(listing, longest).ok());
+
+  const std::string over_long(kMaxPageTokenLength + 1, 'A');
+  absl::Status status = DecodePageToken(listing, over_long).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(status.message(),
+                                "page_token has 4097 bytes; at most 4096 are "
+                                "allowed"))
+      << status;
 }
 
 }  // namespace

@@ -34,6 +34,17 @@ absl::Status Malformed(absl::string_view field, absl::string_view name,
       field, " ", Quote(name), " is not a valid name; expected ", expected));
 }
 
+// INVALID_ARGUMENT if `name` is too long to be valid, so that a huge value
+// is rejected without splitting it.
+absl::Status CheckNameLength(absl::string_view field, absl::string_view name,
+                             absl::string_view expected) {
+  if (name.size() <= kMaxNameLength) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, " \"", name.substr(0, kMaxQuotedLength), "...\" has ",
+      name.size(), " bytes; at most ", kMaxNameLength,
+      " are allowed; expected ", expected));
+}
+
 absl::Status InvalidId(absl::string_view field, absl::string_view name,
                        absl::string_view id) {
   return absl::InvalidArgumentError(absl::StrCat(
@@ -56,6 +67,8 @@ absl::StatusOr<std::pair<int, int64_t>> ParseSimpleName(
     absl::string_view field, absl::string_view name,
     absl::string_view collection0, absl::string_view collection1,
     absl::string_view expected) {
+  absl::Status length = CheckNameLength(field, name, expected);
+  if (!length.ok()) return length;
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 2) return Malformed(field, name, expected);
   int index;
@@ -100,6 +113,8 @@ absl::StatusOr<ResourceRef> ParseProjectOrGroupName(absl::string_view field,
 
 absl::StatusOr<AccessTokenRef> ParseAccessTokenName(absl::string_view field,
                                                     absl::string_view name) {
+  absl::Status length = CheckNameLength(field, name, kTokenForms);
+  if (!length.ok()) return length;
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[2] != "accessTokens" ||
       (parts[0] != "projects" && parts[0] != "groups")) {

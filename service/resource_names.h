@@ -1,7 +1,7 @@
 // Parsing of the resource names in requests. Each parser rejects a malformed
 // name with INVALID_ARGUMENT, naming the request field, the value and the
 // expected form. Ids are positive decimal integers without sign or leading
-// zeros.
+// zeros. A name longer than kMaxNameLength is rejected before it is split.
 #ifndef ACCESSTOKENS_SERVICE_RESOURCE_NAMES_H_
 #define ACCESSTOKENS_SERVICE_RESOURCE_NAMES_H_
 
@@ -13,6 +13,10 @@
 #include "storage/resource.h"
 
 namespace accesstokens {
+
+// Maximum length of a resource name in a request, in bytes. The longest
+// valid name, a token name with two 19-digit ids, has 61.
+inline constexpr size_t kMaxNameLength = 128;
 
 struct AccessTokenRef {
   ResourceRef parent;

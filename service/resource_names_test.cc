@@ -1,6 +1,7 @@
 #include "service/resource_names.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace accesstokens {
@@ -52,6 +53,26 @@ TEST(ParseProjectOrGroupNameTest, ShortensHugeNames) {
   EXPECT_LT(status.message().size(), 400u);
 }
 
+TEST(ParseAccessTokenNameTest, RejectsNamesAboveTheMaximumLength) {
+  const std::string longest_valid =
+      "projects/9223372036854775807/accessTokens/9223372036854775807";
+  EXPECT_TRUE(ParseAccessTokenName("name", longest_valid).ok());
+
+  const std::string over_long =
+      "projects/1/accessTokens/" + std::string(kMaxNameLength, '1');
+  absl::Status status = ParseAccessTokenName("name", over_long).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(
+      status.message(),
+      "name \"projects/1/accessTokens/111"))
+      << status;
+  EXPECT_TRUE(absl::StrContains(
+      status.message(),
+      absl::StrCat("...\" has ", over_long.size(), " bytes; at most 128 are "
+                   "allowed; expected projects/{project_id}/accessTokens/{id}")))
+      << status;
+}
+
 TEST(ParseAccessTokenNameTest, ParsesProjectAndGroupTokens) {
   absl::StatusOr<AccessTokenRef> token =
       ParseAccessTokenName("name", "projects/123/accessTokens/7");
@@ -81,6 +102,10 @@ TEST(ParseSingleKindNamesTest, AcceptOnlyTheirCollection) {
   EXPECT_FALSE(ParseGroupName("name", "projects/3").ok());
   EXPECT_FALSE(ParseProjectName("name", "groups/4").ok());
   EXPECT_FALSE(ParseUserName("name", "users/0").ok());
+  EXPECT_EQ(ParseUserName("actor.bot_user", "users/" + std::string(200, '1'))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ValidateIdTest, RequiresPositive) {
