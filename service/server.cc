@@ -166,6 +166,13 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
         "busy timeout ", absl::ToInt64Milliseconds(options.busy_timeout),
         " ms is negative; give 0 or more milliseconds"));
   }
+  if (options.max_request_bytes < kMinMaxRequestBytes ||
+      options.max_request_bytes > kMaxMaxRequestBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "maximum request size ", options.max_request_bytes,
+        " bytes is out of range; allowed: ", kMinMaxRequestBytes, " to ",
+        kMaxMaxRequestBytes));
+  }
   if (options.bot_retention_days < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("bot retention ", options.bot_retention_days,
@@ -231,6 +238,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   builder.AddListeningPort(options.listen_address, credentials,
                            &server->port_);
   builder.RegisterService(server->service_.get());
+  builder.SetMaxReceiveMessageSize(options.max_request_bytes);
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat(

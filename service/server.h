@@ -20,6 +20,11 @@
 
 namespace accesstokens {
 
+// Default and allowed range of ServerOptions::max_request_bytes.
+inline constexpr int kDefaultMaxRequestBytes = 2 << 20;
+inline constexpr int kMinMaxRequestBytes = 64 << 10;
+inline constexpr int kMaxMaxRequestBytes = 64 << 20;
+
 struct ServerOptions {
   // host:port to listen on; port 0 picks a free port.
   std::string listen_address = "127.0.0.1:50051";
@@ -60,6 +65,13 @@ struct ServerOptions {
   // address is refused for the rest of the window; 0 turns this off.
   int auth_failure_limit = 20;
   absl::Duration auth_failure_window = absl::Minutes(1);
+  // Largest serialized request message accepted, in bytes. gRPC rejects a
+  // larger one with RESOURCE_EXHAUSTED before the service reads it. The
+  // largest valid request, a listing with the longest filter and page
+  // token, has about 6 KiB. The default leaves room for a field of 1 MiB,
+  // so that an oversized field gets INVALID_ARGUMENT naming it and its
+  // limit rather than a bare transport error.
+  int max_request_bytes = kDefaultMaxRequestBytes;
 };
 
 // Checks the options that do not need the file system or the network.

@@ -49,6 +49,10 @@ ABSL_FLAG(bool, benchmark_unsafe_no_sync, false,
           "writes, revocations included.");
 ABSL_FLAG(int, auth_failure_window_seconds, 60,
           "Length in seconds of the window of --auth_failure_limit.");
+ABSL_FLAG(int, max_request_bytes, accesstokens::kDefaultMaxRequestBytes,
+          "Largest request message accepted, in bytes (65536 to 67108864). "
+          "A larger one fails with RESOURCE_EXHAUSTED before the service "
+          "reads it. The largest valid request has about 6 KiB.");
 ABSL_FLAG(std::string, db, "data/accesstokens.db",
           "Path of the SQLite database file. It is created, with its folder "
           "and schema, if missing; the -wal and -shm files sit beside it.");
@@ -135,6 +139,7 @@ int main(int argc, char** argv) {
       static_cast<size_t>(absl::GetFlag(FLAGS_auth_cache_entries));
   options.benchmark_unsafe_no_sync =
       absl::GetFlag(FLAGS_benchmark_unsafe_no_sync);
+  options.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   options.auth_failure_window =
       absl::Seconds(absl::GetFlag(FLAGS_auth_failure_window_seconds));
   options.maintenance_interval =

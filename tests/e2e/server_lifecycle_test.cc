@@ -33,7 +33,8 @@ TEST(ServerFlagsTest, HelpExplainsEveryFlag) {
   for (const char* flag :
        {"--listen", "--db", "--secret_key_file", "--email_domain",
         "--token_prefix", "--max_token_lifetime_days",
-        "--shutdown_grace_seconds", "--log_verbosity"}) {
+        "--shutdown_grace_seconds", "--log_verbosity",
+        "--max_request_bytes"}) {
     EXPECT_TRUE(absl::StrContains(result.output, flag))
         << flag << " missing from --help:\n" << result.output;
   }
@@ -63,6 +64,9 @@ TEST(ServerFlagsTest, InvalidValuesStopTheServerWithAReason) {
       {"--tls_cert_file=/nonexistent.pem",
        "TLS needs both the certificate file and the key file"},
       {"--auth_failure_limit=-1", "authentication failure limit -1"},
+      {"--max_request_bytes=1000",
+       "maximum request size 1000 bytes is out of range; allowed: 65536 to "
+       "67108864"},
   };
   for (const Case& c : cases) {
     const ProcessResult result = RunServerBinary({db, key, c.flag});
