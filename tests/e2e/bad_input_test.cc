@@ -1,5 +1,8 @@
 // Every bad input to CreateAccessToken gets its precise status and a message
 // naming the value, and leaves no bot user, membership or token behind.
+// Oversized fields of every request get INVALID_ARGUMENT naming the field
+// and its limit, and requests above the server's message size limit get
+// RESOURCE_EXHAUSTED from gRPC.
 
 #include <functional>
 #include <string>
@@ -7,16 +10,23 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "service/policy.h"
+#include "service/server.h"
 #include "tests/testing/server_fixture.h"
 #include "tests/testing/sqlite_query.h"
 
 namespace accesstokens {
 namespace {
 
+using ::accesstokens::testing::OwnerActor;
 using ::accesstokens::testing::QueryInt64;
 using ::accesstokens::testing::ServerProcessTest;
+using Stub = v1::AccessTokenService::Stub;
+
+// 1 MiB, the size of the "huge" values below.
+constexpr size_t kHuge = 1 << 20;
 
 struct BadTokenCase {
   std::string description;
@@ -40,6 +50,17 @@ class BadInputTest : public ServerProcessTest {
     request.mutable_access_token()->add_scopes(v1::SCOPE_READ_REPOSITORY);
     *request.mutable_actor() = testing::OwnerActor();
     return request;
+  }
+
+  // Returns the status of `method` called with `request` and `metadata`.
+  template <typename Request, typename Response>
+  grpc::Status Status(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request,
+      std::initializer_list<std::pair<std::string, std::string>> metadata =
+          {}) {
+    return api_->Call(method, request, metadata).status;
   }
 
   int64_t CountRows(const std::string& table) {
@@ -206,6 +227,314 @@ TEST_F(BadInputTest, BoundaryValuesAreAccepted) {
         api_->Call(&v1::AccessTokenService::Stub::CreateAccessToken, request);
     EXPECT_TRUE(result.ok()) << "case " << i << ": " << result.status;
   }
+}
+
+struct OversizedCase {
+  std::string description;
+  std::function<grpc::Status()> call;
+  std::string message_fragment;
+};
+
+TEST_F(BadInputTest, OversizedFieldsAreRejectedBeforeTheDatabase) {
+  const std::string huge(kHuge, 'x');
+  const std::string huge_name = "projects/" + std::string(kHuge, '1');
+  const std::string too_long =
+      absl::StrCat("bytes; at most ", kMaxNameLength, " are allowed");
+  const std::vector<OversizedCase> cases = {
+      {"group display name",
+       [&] {
+         v1::CreateGroupRequest request;
+         request.set_group_id(1);
+         request.mutable_group()->set_display_name(huge);
+         *request.mutable_actor() = OwnerActor();
+         return Status(&Stub::CreateGroup, request);
+       },
+       "group.display_name has 1048576 characters; at most 255 are allowed"},
+      {"project display name",
+       [&] {
+         v1::CreateProjectRequest request;
+         request.set_project_id(1);
+         request.mutable_project()->set_display_name(huge);
+         *request.mutable_actor() = OwnerActor();
+         return Status(&Stub::CreateProject, request);
+       },
+       "project.display_name has 1048576 characters; at most 255"},
+      {"group display name in an update",
+       [&] {
+         v1::UpdateGroupRequest request;
+         request.mutable_group()->set_name("groups/109");
+         request.mutable_group()->set_display_name(huge);
+         request.mutable_update_mask()->add_paths("display_name");
+         *request.mutable_actor() = OwnerActor();
+         return Status(&Stub::UpdateGroup, request);
+       },
+       "group.display_name has 1048576 characters; at most 255"},
+      {"update mask path",
+       [&] {
+         v1::UpdateProjectRequest request;
+         request.mutable_project()->set_name("projects/123");
+         request.mutable_update_mask()->add_paths(huge);
+         *request.mutable_actor() = OwnerActor();
+         return Status(&Stub::UpdateProject, request);
+       },
+       "cannot be updated; allowed paths: display_name, state"},
+      {"token description",
+       [&] {
+         v1::CreateAccessTokenRequest request = ValidRequest();
+         request.mutable_access_token()->set_description(huge);
+         return Status(&Stub::CreateAccessToken, request);
+       },
+       "description has 1048576 characters; at most 1024 are allowed"},
+      {"token request id",
+       [&] {
+         v1::CreateAccessTokenRequest request = ValidRequest();
+         request.set_request_id(huge);
+         return Status(&Stub::CreateAccessToken, request);
+       },
+       "is not a UUID; expected 36 characters"},
+      {"token parent",
+       [&] {
+         v1::CreateAccessTokenRequest request = ValidRequest();
+         request.set_parent(huge_name);
+         return Status(&Stub::CreateAccessToken, request);
+       },
+       absl::StrCat("1...\" has 1048585 ", too_long)},
+      {"bot user of the actor",
+       [&] {
+         v1::CreateAccessTokenRequest request = ValidRequest();
+         request.mutable_actor()->set_bot_user("users/" + huge);
+         return Status(&Stub::CreateAccessToken, request);
+       },
+       "actor.bot_user \"users/xxx"},
+      {"token name to get",
+       [&] {
+         v1::GetAccessTokenRequest request;
+         request.set_name(huge_name);
+         return Status(&Stub::GetAccessToken, request);
+       },
+       too_long},
+      {"token name to revoke",
+       [&] {
+         v1::RevokeAccessTokenRequest request;
+         request.set_name(huge_name);
+         *request.mutable_actor() = OwnerActor();
+         return Status(&Stub::RevokeAccessToken, request);
+       },
+       too_long},
+      {"group name to delete",
+       [&] {
+         v1::DeleteGroupRequest request;
+         request.set_name("groups/" + huge);
+         *request.mutable_actor() = OwnerActor();
+         return Status(&Stub::DeleteGroup, request);
+       },
+       too_long},
+      {"bot user name",
+       [&] {
+         v1::GetBotUserRequest request;
+         request.set_name("users/" + huge);
+         return Status(&Stub::GetBotUser, request);
+       },
+       too_long},
+      {"secret to rotate",
+       [&] {
+         v1::RotateAccessTokenRequest request;
+         request.set_token(huge);
+         return Status(&Stub::RotateAccessToken, request);
+       },
+       "token has 1048576 bytes; at most 1024 are allowed"},
+      {"expiry date of a rotation",
+       [&] {
+         v1::RotateAccessTokenRequest request;
+         request.set_name("projects/123/accessTokens/1");
+         request.set_expires_on(huge);
+         *request.mutable_actor() = OwnerActor();
+         return Status(&Stub::RotateAccessToken, request);
+       },
+       "is not a valid date; expected YYYY-MM-DD"},
+      {"secret to authenticate",
+       [&] {
+         v1::AuthenticateAccessTokenRequest request;
+         request.set_token(huge);
+         return Status(&Stub::AuthenticateAccessToken, request);
+       },
+       "token has 1048576 bytes; at most 1024 are allowed"},
+      {"secret in the private-token metadata",
+       [&] {
+         return Status(&Stub::AuthenticateAccessToken,
+                       v1::AuthenticateAccessTokenRequest(),
+                       {{"private-token", std::string(4096, 'x')}});
+       },
+       "token has 4096 bytes; at most 1024 are allowed"},
+      {"client address",
+       [&] {
+         v1::AuthenticateAccessTokenRequest request;
+         request.set_token("glpat-unknown");
+         request.set_client_address(huge);
+         return Status(&Stub::AuthenticateAccessToken, request);
+       },
+       "client_address has 1048576 bytes; at most 64 are allowed"},
+      {"token filter",
+       [&] {
+         v1::ListAccessTokensRequest request;
+         request.set_parent("projects/123");
+         request.set_filter(huge);
+         return Status(&Stub::ListAccessTokens, request);
+       },
+       "filter has 1048576 bytes; at most 2048 are allowed"},
+      {"token order",
+       [&] {
+         v1::ListAccessTokensRequest request;
+         request.set_parent("projects/123");
+         request.set_order_by(huge);
+         return Status(&Stub::ListAccessTokens, request);
+       },
+       "order_by has 1048576 bytes; at most 64 are allowed"},
+      {"token page token",
+       [&] {
+         v1::ListAccessTokensRequest request;
+         request.set_parent("projects/123");
+         request.set_page_token(huge);
+         return Status(&Stub::ListAccessTokens, request);
+       },
+       "page_token has 1048576 bytes; at most 4096 are allowed"},
+      {"bot user page token",
+       [&] {
+         v1::ListBotUsersRequest request;
+         request.set_parent("projects/123");
+         request.set_page_token(huge);
+         return Status(&Stub::ListBotUsers, request);
+       },
+       "page_token has 1048576 bytes; at most 4096 are allowed"},
+      {"audit filter",
+       [&] {
+         v1::ListAuditEventsRequest request;
+         request.set_filter(huge);
+         return Status(&Stub::ListAuditEvents, request);
+       },
+       "filter has 1048576 bytes; at most 2048 are allowed"},
+      {"audit page token",
+       [&] {
+         v1::ListAuditEventsRequest request;
+         request.set_page_token(huge);
+         return Status(&Stub::ListAuditEvents, request);
+       },
+       "page_token has 1048576 bytes; at most 4096 are allowed"},
+  };
+
+  const int64_t audit_events = CountRows("audit_events");
+  for (const OversizedCase& c : cases) {
+    const grpc::Status status = c.call();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.description << ": " << status;
+    EXPECT_TRUE(absl::StrContains(status.error_message(), c.message_fragment))
+        << c.description << ": message \"" << status.error_message()
+        << "\" lacks \"" << c.message_fragment << "\"";
+    EXPECT_LT(status.error_message().size(), 1000u)
+        << c.description << ": the message quotes too much of the value";
+  }
+
+  // Nothing of the rejected calls reached the database.
+  EXPECT_EQ(CountRows("groups"), 1);
+  EXPECT_EQ(CountRows("projects"), 1);
+  EXPECT_EQ(CountRows("users"), 0);
+  EXPECT_EQ(CountRows("access_tokens"), 0);
+  EXPECT_EQ(CountRows("audit_events"), audit_events);
+}
+
+// Returns a CreateGroup request whose serialized size is exactly `bytes`.
+v1::CreateGroupRequest CreateGroupRequestOfSize(size_t bytes) {
+  v1::CreateGroupRequest request;
+  request.set_group_id(1);
+  *request.mutable_actor() = OwnerActor();
+  request.mutable_group()->set_display_name("");
+  const size_t base = request.ByteSizeLong();
+  // The name's length prefix grows with the name, so shrink it until the
+  // total fits.
+  size_t length = bytes - base;
+  do {
+    request.mutable_group()->set_display_name(std::string(length--, 'n'));
+  } while (request.ByteSizeLong() > bytes);
+  EXPECT_EQ(request.ByteSizeLong(), bytes);
+  return request;
+}
+
+TEST_F(BadInputTest, RequestsAboveTheSizeLimitGetResourceExhausted) {
+  const size_t limit = kDefaultMaxRequestBytes;
+  const grpc::Status at_limit =
+      Status(&Stub::CreateGroup, CreateGroupRequestOfSize(limit));
+  EXPECT_EQ(at_limit.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << at_limit;
+  EXPECT_TRUE(absl::StrContains(at_limit.error_message(),
+                                "group.display_name has "))
+      << at_limit;
+
+  const grpc::Status above_limit =
+      Status(&Stub::CreateGroup, CreateGroupRequestOfSize(limit + 1));
+  EXPECT_EQ(above_limit.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << above_limit;
+  EXPECT_TRUE(absl::StrContains(above_limit.error_message(),
+                                absl::StrCat(limit)))
+      << above_limit;
+
+  // The server keeps serving on the same connection.
+  EXPECT_TRUE(api_->GetToken("projects/123/accessTokens/1").code() ==
+              grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(CountRows("groups"), 1);
+}
+
+TEST_F(BadInputTest, MaxRequestBytesFlagSetsTheLimit) {
+  RestartServer({"--max_request_bytes=65536"});
+  EXPECT_EQ(Status(&Stub::CreateGroup, CreateGroupRequestOfSize(65536))
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Status(&Stub::CreateGroup, CreateGroupRequestOfSize(65537))
+                .error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(BadInputTest, UnparsableRequestsNeverReachTheService) {
+  // Truncated, with a field of a wrong wire type, and with invalid UTF-8 in
+  // a string field (group.display_name).
+  const std::string bodies[] = {
+      std::string("\x08", 1),
+      std::string("\x12\x05\x0a\x03", 4),
+      std::string("\x12\x04\x1a\x02\xc3\x28", 6),
+  };
+  grpc::GenericStub stub(server_->NewChannel());
+  for (const std::string& body : bodies) {
+    grpc::Slice slice(body);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    grpc::ClientContext context;
+    grpc::CompletionQueue queue;
+    auto call = stub.PrepareUnaryCall(
+        &context, "/accesstokens.v1.AccessTokenService/CreateGroup", request,
+        &queue);
+    call->StartCall();
+    grpc::Status status;
+    call->Finish(&response, &status, nullptr);
+    void* tag;
+    bool ok;
+    ASSERT_TRUE(queue.Next(&tag, &ok));
+    // gRPC 1.51's callback API rejects a request that it cannot parse
+    // with UNIMPLEMENTED and no message, before any handler runs.
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+        << testing::Describe(status);
+    queue.Shutdown();
+    while (queue.Next(&tag, &ok)) {
+    }
+  }
+  EXPECT_EQ(CountRows("groups"), 1);
+}
+
+TEST_F(BadInputTest, MetadataAboveTheLimitOfGrpcIsRejected) {
+  const grpc::Status status =
+      Status(&Stub::AuthenticateAccessToken,
+             v1::AuthenticateAccessTokenRequest(),
+             {{"private-token", std::string(kHuge, 'x')}});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << status;
 }
 
 }  // namespace
