@@ -55,6 +55,29 @@ Function Original(const char* suffix) {
   return reinterpret_cast<Function>(address);
 }
 
+// A Condition that Abseil evaluates with the mutex held, in the waiting
+// thread or in the thread that unlocks. Each evaluation is annotated as a
+// short critical section, so that TSan orders the reads of the condition
+// with the writes made under the mutex before and after it.
+class GuardedCondition {
+ public:
+  GuardedCondition(const absl::Condition& condition, absl::Mutex* mu)
+      : condition_(condition), mu_(mu) {}
+
+  absl::Condition Get() { return absl::Condition(&Evaluate, this); }
+
+ private:
+  static bool Evaluate(GuardedCondition* guarded) {
+    __tsan_acquire(guarded->mu_);
+    const bool result = guarded->condition_.Eval();
+    __tsan_release(guarded->mu_);
+    return result;
+  }
+
+  const absl::Condition& condition_;
+  absl::Mutex* const mu_;
+};
+
 }  // namespace
 
 // Declares the function pointer `original` to Abseil's method `suffix`.
@@ -105,14 +128,16 @@ void Mutex::ReaderUnlock() {
 void Mutex::LockWhen(const Condition& cond) {
   ACCESSTOKENS_ORIGINAL(void (*)(Mutex*, const Condition&),
                         "5Mutex8LockWhenERKNS0_9ConditionE");
-  original(this, cond);
+  GuardedCondition guarded(cond, this);
+  original(this, guarded.Get());
   __tsan_acquire(this);
 }
 
 void Mutex::ReaderLockWhen(const Condition& cond) {
   ACCESSTOKENS_ORIGINAL(void (*)(Mutex*, const Condition&),
                         "5Mutex14ReaderLockWhenERKNS0_9ConditionE");
-  original(this, cond);
+  GuardedCondition guarded(cond, this);
+  original(this, guarded.Get());
   __tsan_acquire(this);
 }
 
@@ -120,7 +145,8 @@ bool Mutex::LockWhenWithTimeout(const Condition& cond, Duration timeout) {
   ACCESSTOKENS_ORIGINAL(
       bool (*)(Mutex*, const Condition&, Duration),
       "5Mutex19LockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  const bool met = original(this, cond, timeout);
+  GuardedCondition guarded(cond, this);
+  const bool met = original(this, guarded.Get(), timeout);
   __tsan_acquire(this);  // Held on return whether or not `cond` holds.
   return met;
 }
@@ -130,7 +156,8 @@ bool Mutex::ReaderLockWhenWithTimeout(const Condition& cond,
   ACCESSTOKENS_ORIGINAL(
       bool (*)(Mutex*, const Condition&, Duration),
       "5Mutex25ReaderLockWhenWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  const bool met = original(this, cond, timeout);
+  GuardedCondition guarded(cond, this);
+  const bool met = original(this, guarded.Get(), timeout);
   __tsan_acquire(this);
   return met;
 }
@@ -139,7 +166,8 @@ bool Mutex::LockWhenWithDeadline(const Condition& cond, Time deadline) {
   ACCESSTOKENS_ORIGINAL(
       bool (*)(Mutex*, const Condition&, Time),
       "5Mutex20LockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  const bool met = original(this, cond, deadline);
+  GuardedCondition guarded(cond, this);
+  const bool met = original(this, guarded.Get(), deadline);
   __tsan_acquire(this);
   return met;
 }
@@ -148,7 +176,8 @@ bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, Time deadline) {
   ACCESSTOKENS_ORIGINAL(
       bool (*)(Mutex*, const Condition&, Time),
       "5Mutex26ReaderLockWhenWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  const bool met = original(this, cond, deadline);
+  GuardedCondition guarded(cond, this);
+  const bool met = original(this, guarded.Get(), deadline);
   __tsan_acquire(this);
   return met;
 }
@@ -157,8 +186,9 @@ bool Mutex::ReaderLockWhenWithDeadline(const Condition& cond, Time deadline) {
 void Mutex::Await(const Condition& cond) {
   ACCESSTOKENS_ORIGINAL(void (*)(Mutex*, const Condition&),
                         "5Mutex5AwaitERKNS0_9ConditionE");
+  GuardedCondition guarded(cond, this);
   __tsan_release(this);
-  original(this, cond);
+  original(this, guarded.Get());
   __tsan_acquire(this);
 }
 
@@ -166,8 +196,9 @@ bool Mutex::AwaitWithTimeout(const Condition& cond, Duration timeout) {
   ACCESSTOKENS_ORIGINAL(
       bool (*)(Mutex*, const Condition&, Duration),
       "5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
+  GuardedCondition guarded(cond, this);
   __tsan_release(this);
-  const bool met = original(this, cond, timeout);
+  const bool met = original(this, guarded.Get(), timeout);
   __tsan_acquire(this);
   return met;
 }
@@ -176,8 +207,9 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, Time deadline) {
   ACCESSTOKENS_ORIGINAL(
       bool (*)(Mutex*, const Condition&, Time),
       "5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
+  GuardedCondition guarded(cond, this);
   __tsan_release(this);
-  const bool met = original(this, cond, deadline);
+  const bool met = original(this, guarded.Get(), deadline);
   __tsan_acquire(this);
   return met;
 }
