@@ -24,7 +24,11 @@ void RedirectInChild(const std::string& path, int flags, int target_fd) {
 std::vector<std::string> ChildEnvironment(
     const std::map<std::string, std::string>& environment) {
   std::map<std::string, std::string> variables = environment;
-  for (const char* inherited : {"PATH", "HOME"}) {
+  // The sanitizer options, so that a sanitizer build checks the child as
+  // it checks the test.
+  for (const char* inherited :
+       {"PATH", "HOME", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS",
+        "ASAN_SYMBOLIZER_PATH", "TSAN_SYMBOLIZER_PATH"}) {
     const char* value = std::getenv(inherited);
     if (value != nullptr && variables.count(inherited) == 0) {
       variables[inherited] = value;

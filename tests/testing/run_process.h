@@ -18,8 +18,9 @@ struct ProcessOutput {
 };
 
 // Runs `binary` with `args`, `input` on standard input and exactly the
-// variables in `environment` plus PATH and HOME from the test's own
-// environment. Exit code 127 means the binary could not be run.
+// variables in `environment` plus PATH, HOME and the sanitizer options
+// (ASAN_OPTIONS and the like) from the test's own environment. Exit code
+// 127 means the binary could not be run.
 ProcessOutput RunProcess(const std::string& binary,
                          const std::vector<std::string>& args,
                          const std::map<std::string, std::string>& environment,
