@@ -193,6 +193,11 @@ absl::Status ValidateServerOptions(const ServerOptions& options) {
   return absl::OkStatus();
 }
 
+void ConfigureGrpcServer(grpc::ServerBuilder& builder) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+}
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
                                                       const Clock* clock) {
   ACCESSTOKENS_RETURN_IF_ERROR(ValidateServerOptions(options));
@@ -232,9 +237,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   server->service_ = std::make_unique<AccessTokenServiceImpl>(
       server->store_.get(), clock, server->secrets_.get(), service_options);
 
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  ConfigureGrpcServer(builder);
   builder.AddListeningPort(options.listen_address, credentials,
                            &server->port_);
   builder.RegisterService(server->service_.get());

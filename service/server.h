@@ -12,6 +12,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
 #include "service/access_token_service.h"
 #include "service/caller_auth.h"
 #include "service/clock.h"
@@ -77,6 +78,12 @@ struct ServerOptions {
 // Checks the options that do not need the file system or the network.
 // INVALID_ARGUMENT names the option and the allowed values.
 absl::Status ValidateServerOptions(const ServerOptions& options);
+
+// Applies the gRPC server setup of accesstokens-server that does not
+// depend on its options: the health service and server reflection. The
+// benchmarks' empty baseline server calls it too, so that both servers are
+// set up alike.
+void ConfigureGrpcServer(grpc::ServerBuilder& builder);
 
 // Thread-safe.
 class Server {
