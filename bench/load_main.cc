@@ -4,6 +4,7 @@
 // summary and one JSON line with calls per second, latency percentiles,
 // statuses, CPU time per call and the machine's load average.
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -202,6 +203,7 @@ std::string JsonLine(absl::string_view scenario,
       "\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f},\"statuses\":{%s},"
       "\"unexpected\":%d,\"warmup_calls\":%d,\"exhausted\":%s,"
       "\"client_cpu_seconds\":%.3f,\"server_cpu_seconds\":%.3f,"
+      "\"machine_cpu_seconds\":%.3f,"
       "\"load_average_start\":%.2f,\"load_average_end\":%.2f}",
       quote(scenario), quote(absl::GetFlag(FLAGS_label)),
       quote(options.target), options.channels, options.calls_per_channel,
@@ -212,7 +214,8 @@ std::string JsonLine(absl::string_view scenario,
       result.LatencyMicros(1.0), absl::StrJoin(statuses, ","),
       result.unexpected, result.warmup_calls,
       result.exhausted ? "true" : "false", result.client_cpu_seconds,
-      result.server_cpu_seconds, result.load_average_start,
+      result.server_cpu_seconds, result.machine_cpu_seconds,
+      result.load_average_start,
       result.load_average_end);
 }
 
@@ -220,6 +223,19 @@ std::string JsonLine(absl::string_view scenario,
 std::string CpuPerCall(double seconds, int64_t calls) {
   if (seconds < 0 || calls == 0) return "-";
   return absl::StrFormat("%.1f us", seconds * 1e6 / calls);
+}
+
+// Returns the CPU time that other processes than the client and the server
+// used during the window, in cores, such as "0.35 cores", or "-" when
+// unknown.
+std::string OtherCpu(const bench::LoadResult& result) {
+  if (result.machine_cpu_seconds < 0 || result.server_cpu_seconds < 0) {
+    return "-";
+  }
+  const double other = result.machine_cpu_seconds -
+                       result.client_cpu_seconds - result.server_cpu_seconds;
+  return absl::StrFormat("%.2f cores", std::max(other, 0.0) /
+                                           result.window_seconds);
 }
 
 void PrintSummary(absl::string_view scenario, const bench::LoadOptions& options,
@@ -235,7 +251,8 @@ void PrintSummary(absl::string_view scenario, const bench::LoadOptions& options,
       "  %10.0f calls/s   latency p50 %.0f us  p90 %.0f us  p99 %.0f us  "
       "max %.0f us\n"
       "  statuses: %s; unexpected %d%s\n"
-      "  CPU per call: client %s, server %s; load average %.2f -> %.2f\n",
+      "  CPU per call: client %s, server %s; other processes used %s of "
+      "the CPU; load average %.2f -> %.2f\n",
       scenario, options.target, options.channels, options.calls_per_channel,
       options.threads, result.window_seconds,
       absl::ToDoubleSeconds(options.warmup),
@@ -250,7 +267,7 @@ void PrintSummary(absl::string_view scenario, const bench::LoadOptions& options,
       result.exhausted ? "; the scenario ran out of tokens to use up" : "",
       CpuPerCall(result.client_cpu_seconds, result.calls),
       CpuPerCall(result.server_cpu_seconds, result.calls),
-      result.load_average_start, result.load_average_end);
+      OtherCpu(result), result.load_average_start, result.load_average_end);
 }
 
 }  // namespace

@@ -74,6 +74,24 @@ double OwnCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+// Returns the CPU time that the whole machine has spent busy since boot,
+// in seconds, from the first line of /proc/stat; -1 if it cannot be read.
+double MachineBusySeconds() {
+  std::ifstream file("/proc/stat");
+  std::string label;
+  file >> label;
+  if (label != "cpu") return -1;
+  // user nice system idle iowait irq softirq steal: all but idle and
+  // iowait are busy.
+  double ticks = 0;
+  for (int field = 0; field < 8; ++field) {
+    double value = 0;
+    if (!(file >> value)) return -1;
+    if (field != 3 && field != 4) ticks += value;
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 double LoadAverage() {
   std::ifstream file("/proc/loadavg");
   double one_minute = 0;
@@ -114,11 +132,16 @@ class Runner {
     LoadResult result;
     std::this_thread::sleep_until(measure_start_);
     const double client_cpu_start = OwnCpuSeconds();
+    const double machine_cpu_start = MachineBusySeconds();
     const double server_cpu_start =
         options_.server_pid > 0 ? ProcessCpuSeconds(options_.server_pid) : -1;
     result.load_average_start = LoadAverage();
     std::this_thread::sleep_until(end_);
     result.client_cpu_seconds = OwnCpuSeconds() - client_cpu_start;
+    const double machine_cpu_end = MachineBusySeconds();
+    if (machine_cpu_start >= 0 && machine_cpu_end >= 0) {
+      result.machine_cpu_seconds = machine_cpu_end - machine_cpu_start;
+    }
     if (server_cpu_start >= 0) {
       const double server_cpu_end = ProcessCpuSeconds(options_.server_pid);
       if (server_cpu_end >= 0) {

@@ -91,6 +91,11 @@ struct LoadResult {
   // by LoadOptions::server_pid, in seconds; -1 when unknown.
   double client_cpu_seconds = -1;
   double server_cpu_seconds = -1;
+  // CPU time that every process of the machine spent during the window
+  // (user, system, interrupts and steal time). What the client and the
+  // server did not spend of it went to other processes, which make the
+  // figures noisy.
+  double machine_cpu_seconds = -1;
   // The 1-minute load average of the machine at the start and the end of
   // the window.
   double load_average_start = 0;
