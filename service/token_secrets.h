@@ -3,6 +3,7 @@
 #ifndef ACCESSTOKENS_SERVICE_TOKEN_SECRETS_H_
 #define ACCESSTOKENS_SERVICE_TOKEN_SECRETS_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -55,9 +56,15 @@ class TokenSecrets {
   const std::string& prefix() const { return prefix_; }
 
  private:
+  // An HMAC-SHA256 context with the key set, which Digest() copies once
+  // per thread. Defined in the .cc file.
+  struct KeyedMac;
+
   TokenSecrets(std::string key, std::string prefix);
 
   std::string key_;
+  // Null if OpenSSL could not set it up; Digest() then uses HMAC().
+  std::shared_ptr<const KeyedMac> keyed_mac_;
   std::string sealing_key_;  // 32 bytes derived from key_.
   std::string prefix_;
 };

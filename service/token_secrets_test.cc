@@ -4,6 +4,8 @@
 
 #include <fstream>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -64,6 +66,47 @@ TEST(TokenSecretsTest, DigestDependsOnKey) {
   EXPECT_NE(first->Digest("glpat-abc"), other->Digest("glpat-abc"));
   EXPECT_EQ(first->KeyFingerprint(), again->KeyFingerprint());
   EXPECT_NE(first->KeyFingerprint(), other->KeyFingerprint());
+}
+
+// RFC 4231, test case 6: a 131-byte key, longer than SHA-256's block.
+TEST(TokenSecretsTest, DigestIsHmacSha256) {
+  testing::TempDir folder;
+  const std::string path = folder.File("key");
+  std::ofstream(path, std::ios::binary) << std::string(131, '\xaa');
+  absl::StatusOr<TokenSecrets> secrets = TokenSecrets::Create(path, "");
+  ASSERT_TRUE(secrets.ok()) << secrets.status();
+
+  EXPECT_EQ(absl::BytesToHexString(secrets->Digest(
+                "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(TokenSecretsTest, DigestAgreesAcrossThreadsAndKeys) {
+  testing::TempDir folder;
+  absl::StatusOr<TokenSecrets> first =
+      TokenSecrets::Create(folder.File("a"), "");
+  absl::StatusOr<TokenSecrets> second =
+      TokenSecrets::Create(folder.File("b"), "");
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
+  const std::string first_digest = first->Digest("glpat-abc");
+  const std::string second_digest = second->Digest("glpat-abc");
+  ASSERT_NE(first_digest, second_digest);
+
+  // Each thread alternates between the keys, so that its reused context
+  // must follow the key of every call.
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 1000; ++i) {
+        if (first->Digest("glpat-abc") != first_digest) ++mismatches[t];
+        if (second->Digest("glpat-abc") != second_digest) ++mismatches[t];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
 }
 
 TEST(TokenSecretsTest, RejectsShortKeyAndBadPrefix) {
