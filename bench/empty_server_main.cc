@@ -12,6 +12,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/synchronization/mutex.h"
 #include "accesstokens/bench/v1/empty_service.grpc.pb.h"
 #include "glog/logging.h"
 #include "grpcpp/security/server_credentials.h"
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
+  // Lock-order checks off, as in accesstokens-server (see there).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   sigset_t signals;
   sigemptyset(&signals);

@@ -19,6 +19,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "bench/load_runner.h"
 #include "bench/scenarios.h"
 #include "glog/logging.h"
@@ -281,6 +282,8 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
+  // Lock-order checks off, as in accesstokens-server (see there).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   const std::string scenario_name = absl::GetFlag(FLAGS_scenario);
   absl::StatusOr<bench::LoadOptions> options = LoadOptionsFromFlags();
