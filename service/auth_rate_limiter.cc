@@ -1,5 +1,6 @@
 #include "service/auth_rate_limiter.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/cord.h"
@@ -11,8 +12,8 @@
 namespace accesstokens {
 namespace {
 
-// Number of addresses tracked before ended windows are dropped.
-constexpr size_t kMaxTrackedAddresses = 100000;
+// Number of addresses tracked before the first sweep of ended windows.
+constexpr size_t kFirstSweepAt = 100000;
 
 }  // namespace
 
@@ -46,7 +47,7 @@ std::string EncodeRetryInfo(absl::Duration delay) {
 }
 
 AuthRateLimiter::AuthRateLimiter(int limit, absl::Duration window)
-    : limit_(limit), window_(window) {}
+    : limit_(limit), window_(window), sweep_at_(kFirstSweepAt) {}
 
 absl::Status AuthRateLimiter::Check(absl::string_view address,
                                     absl::Time now) {
@@ -88,9 +89,15 @@ void AuthRateLimiter::RecordFailure(absl::string_view address,
   Window& window = it->second;
   if (now - window.start >= window_) window = Window{now, 0, false};
   ++window.failures;
-  if (inserted && windows_.size() > kMaxTrackedAddresses) {
+  if (inserted && windows_.size() > sweep_at_) {
     ForgetEndedWindows(now);
+    sweep_at_ = std::max(kFirstSweepAt, 2 * windows_.size());
   }
+}
+
+size_t AuthRateLimiter::TrackedAddresses() const {
+  absl::MutexLock lock(&mu_);
+  return windows_.size();
 }
 
 void AuthRateLimiter::ForgetEndedWindows(absl::Time now) {

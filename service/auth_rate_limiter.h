@@ -34,6 +34,9 @@ class AuthRateLimiter {
   // Counts a failed authentication from `address` at `now`.
   void RecordFailure(absl::string_view address, absl::Time now);
 
+  // Number of addresses with a window kept in memory, ended or not.
+  size_t TrackedAddresses() const;
+
  private:
   struct Window {
     absl::Time start;
@@ -47,8 +50,12 @@ class AuthRateLimiter {
   const int limit_;
   const absl::Duration window_;
 
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Window> windows_ ABSL_GUARDED_BY(mu_);
+  // Size of windows_ at which the next sweep of ended windows runs. After a
+  // sweep it is twice the remaining size, so that sweeping costs a bounded
+  // amount per failure even when every window is still running.
+  size_t sweep_at_ ABSL_GUARDED_BY(mu_);
 };
 
 // Returns the serialized google.rpc.RetryInfo for `delay`.
