@@ -190,6 +190,13 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_by_target ON audit_events (target, id);
 CREATE INDEX audit_events_by_time ON audit_events (time);
 )sql",
+
+    // Version 3: the index of the default listing order, tokens of one
+    // parent in creation order, so that a page reads only its own rows.
+    // Without it SQLite sorted all of the parent's tokens for every page.
+    R"sql(
+CREATE INDEX access_tokens_by_parent ON access_tokens (parent_key, id);
+)sql",
 };
 
 }  // namespace
