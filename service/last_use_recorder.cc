@@ -8,15 +8,19 @@
 namespace accesstokens {
 namespace {
 
-// Number of pending submissions above which old ones are forgotten. When
-// more tokens than this authenticate within one interval, the cost is extra
-// writes, never a wrong last use.
-constexpr size_t kMaxTrackedSubmissions = 100000;
+// Number of submissions kept before old ones are first forgotten.
+constexpr size_t kFirstForgetAt = 100000;
 
 }  // namespace
 
 LastUseRecorder::LastUseRecorder(Store* store, absl::Duration interval)
-    : store_(store), interval_(interval) {}
+    : store_(store), interval_(interval), forget_at_(kFirstForgetAt) {}
+
+LastUseRecorder::~LastUseRecorder() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](bool* writing) { return !*writing; }, &writing_));
+}
 
 void LastUseRecorder::Record(const TokenRecord& token, absl::Time now,
                              absl::string_view address) {
@@ -24,6 +28,8 @@ void LastUseRecorder::Record(const TokenRecord& token, absl::Time now,
       now - *token.last_use_time < interval_) {
     return;
   }
+
+  std::vector<TokenUse> uses;
   {
     absl::MutexLock lock(&mu_);
     auto [it, inserted] = submitted_.try_emplace(token.id, now);
@@ -31,12 +37,33 @@ void LastUseRecorder::Record(const TokenRecord& token, absl::Time now,
       if (now - it->second < interval_) return;
       it->second = now;
     }
-    if (submitted_.size() > kMaxTrackedSubmissions) ForgetOldSubmissions(now);
-  }
+    if (submitted_.size() > forget_at_) {
+      ForgetOldSubmissions(now);
+      forget_at_ = std::max(kFirstForgetAt, 2 * submitted_.size());
+    }
 
-  store_->RecordTokenUses(
-      {TokenUse{token.id, now, MergeAddresses(token.last_use_addresses,
-                                              address)}});
+    queued_.push_back(TokenUse{
+        token.id, now, MergeAddresses(token.last_use_addresses, address)});
+    if (writing_) return;
+    writing_ = true;
+    uses.swap(queued_);
+  }
+  Write(std::move(uses));
+}
+
+void LastUseRecorder::Write(std::vector<TokenUse> uses) {
+  store_->RecordTokenUses(std::move(uses), [this] {
+    std::vector<TokenUse> next;
+    {
+      absl::MutexLock lock(&mu_);
+      if (queued_.empty()) {
+        writing_ = false;
+        return;
+      }
+      next.swap(queued_);
+    }
+    Write(std::move(next));
+  });
 }
 
 void LastUseRecorder::ForgetOldSubmissions(absl::Time now) {

@@ -1,8 +1,10 @@
 // Records successful authentications as the tokens' last use: the time and
 // the latest client addresses. Authentication must stay a read, so the
-// recorder submits at most one write per token per interval (a minute by
-// default) and never waits for it. A restart forgets the submissions, so
-// the first use after a restart may be written once more.
+// recorder keeps at most one write per token per interval (a minute by
+// default), never waits for it, and gathers the uses that arrive while one
+// write runs into the next, so that many authentications share one
+// transaction. A restart forgets what was submitted, so the first use
+// after a restart may be written once more.
 #ifndef ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
 #define ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
 
@@ -22,20 +24,29 @@ namespace accesstokens {
 // Number of client addresses kept per token.
 inline constexpr size_t kMaxLastUseAddresses = 5;
 
-// Thread-safe. The store must outlive the recorder.
+// Thread-safe. The store must outlive the recorder; the destructor waits
+// for the write in flight.
 class LastUseRecorder {
  public:
   explicit LastUseRecorder(Store* store,
                            absl::Duration interval = absl::Minutes(1));
+  ~LastUseRecorder();
+
+  LastUseRecorder(const LastUseRecorder&) = delete;
+  LastUseRecorder& operator=(const LastUseRecorder&) = delete;
 
   // Records that `token`, as it was just read from the store, authenticated
-  // at `now` from `address`. Submits a write only if the stored last use is
-  // at least one interval old and no write for the token was submitted
-  // within the interval.
+  // at `now` from `address`. Queues a write only if the stored last use is
+  // at least one interval old and no write for the token was queued within
+  // the interval.
   void Record(const TokenRecord& token, absl::Time now,
               absl::string_view address);
 
  private:
+  // Hands `uses` to the store; when that write ends, hands over the uses
+  // queued meanwhile, until none are left.
+  void Write(std::vector<TokenUse> uses);
+
   // Forgets submissions older than the interval. REQUIRES: mu_ held.
   void ForgetOldSubmissions(absl::Time now)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -44,9 +55,16 @@ class LastUseRecorder {
   const absl::Duration interval_;
 
   absl::Mutex mu_;
-  // Token id to the time of its latest submitted write, for the writes
-  // that the store may not have committed yet.
+  // Token id to the time of its latest queued write, for the writes that
+  // the store may not have committed yet.
   absl::flat_hash_map<int64_t, absl::Time> submitted_ ABSL_GUARDED_BY(mu_);
+  // Size of submitted_ at which old submissions are next forgotten: twice
+  // the size left after the last time, so that this costs a bounded amount
+  // per use even when every submission is recent.
+  size_t forget_at_ ABSL_GUARDED_BY(mu_);
+  // Uses waiting for the write in flight to end.
+  std::vector<TokenUse> queued_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 // Returns `addresses` with `address` moved or added to the front, at most

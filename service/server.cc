@@ -317,8 +317,11 @@ void Server::Shutdown(absl::Duration grace) {
         std::chrono::microseconds(absl::ToInt64Microseconds(grace)));
     grpc_server_->Wait();
   }
-  // Every call has finished, so no write is pending; closing the store
+  // Every call has finished. Destroying the service waits for its last
+  // write of token uses; then no write is pending, and closing the store
   // checkpoints the WAL and closes the file.
+  grpc_server_.reset();
+  service_.reset();
   store_.reset();
 }
 

@@ -488,18 +488,21 @@ void SqliteStore::RotateAccessToken(TokenRotation rotation,
       std::move(done));
 }
 
-void SqliteStore::RecordTokenUses(std::vector<TokenUse> uses) {
+void SqliteStore::RecordTokenUses(std::vector<TokenUse> uses,
+                                  absl::AnyInvocable<void() &&> done) {
   auto shared = std::make_shared<const std::vector<TokenUse>>(std::move(uses));
   writer_->Submit(
       [shared](SqliteConnection& db) {
         return internal::StoreTokenUses(db, *shared);
       },
-      [this, shared](absl::Status status) {
-        if (!status.ok()) {
-          LOG(WARNING) << "recording token last use failed: " << status;
-          return;
+      [this, shared, done = std::move(done)](absl::Status status) mutable {
+        if (status.ok()) {
+          cache_.RecordUses(*shared);
+        } else {
+          LOG(WARNING) << "recording the last use of " << shared->size()
+                       << " tokens failed: " << status;
         }
-        for (const TokenUse& use : *shared) cache_.RecordUse(use);
+        std::move(done)();
       });
 }
 

@@ -86,7 +86,8 @@ class SqliteStore final : public Store {
                          WriteCallback<TokenRecord> done) override;
   void RotateAccessToken(TokenRotation rotation,
                          WriteCallback<RotatedAccessToken> done) override;
-  void RecordTokenUses(std::vector<TokenUse> uses) override;
+  void RecordTokenUses(std::vector<TokenUse> uses,
+                       absl::AnyInvocable<void() &&> done) override;
   void RecordAuditEvent(AuditEventRecord event) override;
   void Purge(absl::Time revoked_before, absl::Time keys_before, int limit,
              absl::Time now, WriteCallback<int> done) override;

@@ -726,11 +726,11 @@ TEST_F(SqliteStoreTest, TokenUsesSetLastUse) {
   absl::StatusOr<CreatedAccessToken> created =
       CreateToken(TokenFor(kProject1, 0));
   ASSERT_TRUE(created.ok());
+  absl::Notification written;
   store_->RecordTokenUses({TokenUse{created->token.id, kNow + absl::Minutes(5),
-                                    {"10.0.0.2", "10.0.0.1"}}});
-  // Writes run in order, so a later write's completion means the uses are
-  // stored.
-  ASSERT_TRUE(CreateProject(2).ok());
+                                    {"10.0.0.2", "10.0.0.1"}}},
+                          [&written] { written.Notify(); });
+  written.WaitForNotification();
 
   absl::StatusOr<TokenRecord> token =
       store_->GetAccessToken(created->token.id);

@@ -451,9 +451,11 @@ class Store {
   virtual void RotateAccessToken(TokenRotation rotation,
                                  WriteCallback<RotatedAccessToken> done) = 0;
 
-  // Records authentications without waiting for them; a failure is only
-  // logged.
-  virtual void RecordTokenUses(std::vector<TokenUse> uses) = 0;
+  // Records authentications as the tokens' last use, in one transaction,
+  // without waiting for it; a failure is only logged. `done` runs once the
+  // write has ended, whatever its outcome.
+  virtual void RecordTokenUses(std::vector<TokenUse> uses,
+                               absl::AnyInvocable<void() &&> done) = 0;
 
   // Writes an audit event on its own, for a change refused before it
   // reached the store. Does not wait for the write.

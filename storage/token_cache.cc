@@ -52,15 +52,17 @@ void TokenCache::InvalidateAll() {
   digest_by_id_.clear();
 }
 
-void TokenCache::RecordUse(const TokenUse& use) {
+void TokenCache::RecordUses(absl::Span<const TokenUse> uses) {
   absl::MutexLock lock(&mu_);
-  auto id = digest_by_id_.find(use.token_id);
-  if (id == digest_by_id_.end()) return;
-  auto entry = by_digest_.find(id->second);
-  auto updated = std::make_shared<TokenOwnership>(*entry->second);
-  updated->token.last_use_time = use.time;
-  updated->token.last_use_addresses = use.addresses;
-  entry->second = std::move(updated);
+  for (const TokenUse& use : uses) {
+    auto id = digest_by_id_.find(use.token_id);
+    if (id == digest_by_id_.end()) continue;
+    auto entry = by_digest_.find(id->second);
+    auto updated = std::make_shared<TokenOwnership>(*entry->second);
+    updated->token.last_use_time = use.time;
+    updated->token.last_use_addresses = use.addresses;
+    entry->second = std::move(updated);
+  }
 }
 
 size_t TokenCache::size() const {

@@ -48,8 +48,8 @@ class TokenCache {
   // Drops every token, after a change to groups or projects.
   void InvalidateAll();
 
-  // Updates the last use of a cached token, if it is cached.
-  void RecordUse(const TokenUse& use);
+  // Updates the last use of each of these tokens that is cached.
+  void RecordUses(absl::Span<const TokenUse> uses);
 
   size_t size() const;
 

@@ -57,7 +57,7 @@ TEST(TokenCacheTest, RecordUseUpdatesCachedToken) {
   TokenCache cache(10);
   cache.Insert(Owner(1), cache.generation());
   const absl::Time when = absl::FromUnixSeconds(1000);
-  cache.RecordUse(TokenUse{1, when, {"10.0.0.1"}});
+  cache.RecordUses({TokenUse{1, when, {"10.0.0.1"}}});
   EXPECT_EQ(cache.Find("digest-1")->token.last_use_time, when);
   EXPECT_EQ(cache.Find("digest-1")->token.last_use_addresses,
             std::vector<std::string>{"10.0.0.1"});
