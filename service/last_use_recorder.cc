@@ -13,8 +13,13 @@ constexpr size_t kFirstForgetAt = 100000;
 
 }  // namespace
 
-LastUseRecorder::LastUseRecorder(Store* store, absl::Duration interval)
-    : store_(store), interval_(interval), forget_at_(kFirstForgetAt) {}
+LastUseRecorder::LastUseRecorder(Store* store, absl::Duration interval,
+                                 int uses_per_second)
+    : store_(store),
+      interval_(interval),
+      uses_per_second_(uses_per_second),
+      forget_at_(kFirstForgetAt),
+      budget_(uses_per_second) {}
 
 LastUseRecorder::~LastUseRecorder() {
   absl::MutexLock lock(&mu_);
@@ -32,6 +37,14 @@ void LastUseRecorder::Record(const TokenRecord& token, absl::Time now,
   std::vector<TokenUse> uses;
   {
     absl::MutexLock lock(&mu_);
+    if (now > refilled_) {
+      budget_ = std::min(uses_per_second_,
+                         budget_ + uses_per_second_ *
+                                       absl::ToDoubleSeconds(now - refilled_));
+      refilled_ = now;
+    }
+    if (budget_ < 1) return;
+
     auto [it, inserted] = submitted_.try_emplace(token.id, now);
     if (!inserted) {
       if (now - it->second < interval_) return;
@@ -42,6 +55,7 @@ void LastUseRecorder::Record(const TokenRecord& token, absl::Time now,
       forget_at_ = std::max(kFirstForgetAt, 2 * submitted_.size());
     }
 
+    budget_ -= 1;
     queued_.push_back(TokenUse{
         token.id, now, MergeAddresses(token.last_use_addresses, address)});
     if (writing_) return;

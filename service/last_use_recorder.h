@@ -3,8 +3,11 @@
 // recorder keeps at most one write per token per interval (a minute by
 // default), never waits for it, and gathers the uses that arrive while one
 // write runs into the next, so that many authentications share one
-// transaction. A restart forgets what was submitted, so the first use
-// after a restart may be written once more.
+// transaction. It also queues at most `uses_per_second` uses per second,
+// so that a flood of first uses of many tokens cannot keep the store busy
+// writing: a use over that budget is dropped, and a later authentication
+// of its token tries again. A restart forgets what was submitted, so the
+// first use after a restart may be written once more.
 #ifndef ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
 #define ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
 
@@ -29,7 +32,8 @@ inline constexpr size_t kMaxLastUseAddresses = 5;
 class LastUseRecorder {
  public:
   explicit LastUseRecorder(Store* store,
-                           absl::Duration interval = absl::Minutes(1));
+                           absl::Duration interval = absl::Minutes(1),
+                           int uses_per_second = 1000);
   ~LastUseRecorder();
 
   LastUseRecorder(const LastUseRecorder&) = delete;
@@ -53,6 +57,7 @@ class LastUseRecorder {
 
   Store* const store_;
   const absl::Duration interval_;
+  const double uses_per_second_;
 
   absl::Mutex mu_;
   // Token id to the time of its latest queued write, for the writes that
@@ -62,6 +67,10 @@ class LastUseRecorder {
   // the size left after the last time, so that this costs a bounded amount
   // per use even when every submission is recent.
   size_t forget_at_ ABSL_GUARDED_BY(mu_);
+  // Uses that may still be queued, refilled at uses_per_second_ up to one
+  // second's worth, and the time of the last refill.
+  double budget_ ABSL_GUARDED_BY(mu_);
+  absl::Time refilled_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   // Uses waiting for the write in flight to end.
   std::vector<TokenUse> queued_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
