@@ -57,7 +57,8 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
       cache_(options_.token_cache_entries),
       writer_(std::make_unique<SqliteWriter>(
           std::move(writer_connection), options_.max_batch_size,
-          [this] { return ReopenWriter(); })) {}
+          [this] { return ReopenWriter(); },
+          [this] { return OpenExisting(); })) {}
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenExisting()
     const {

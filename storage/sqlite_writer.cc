@@ -1,5 +1,7 @@
 #include "storage/sqlite_writer.h"
 
+#include <sqlite3.h>
+
 #include <utility>
 
 #include "glog/logging.h"
@@ -7,11 +9,15 @@
 namespace accesstokens {
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection,
-                           size_t max_batch_size, Reopen reopen)
+                           size_t max_batch_size, Reopen reopen,
+                           Reopen open_checkpointer)
     : connection_(std::move(connection)),
       max_batch_size_(max_batch_size),
       reopen_(std::move(reopen)),
-      thread_([this] { Run(); }) {}
+      checkpointer_(std::move(open_checkpointer)) {
+  WatchLogSize();
+  thread_ = std::thread([this] { Run(); });
+}
 
 SqliteWriter::~SqliteWriter() {
   {
@@ -51,7 +57,39 @@ void SqliteWriter::Run() {
     }
     RunBatch(batch);
     batch.clear();
+    CheckpointIfLarge();
   }
+}
+
+void SqliteWriter::WatchLogSize() {
+  if (connection_ == nullptr) return;
+  wal_frames_ = 0;
+  sqlite3_wal_hook(
+      connection_->handle(),
+      +[](void* frames, sqlite3*, const char*, int log_frames) {
+        *static_cast<int*>(frames) = log_frames;
+        return SQLITE_OK;
+      },
+      &wal_frames_);
+}
+
+void SqliteWriter::CheckpointIfLarge() {
+  if (connection_ == nullptr || wal_frames_ < kCheckpointFrames) return;
+  if (wal_frames_ < kForceCheckpointFrames) {
+    checkpointer_.Request();
+    return;
+  }
+
+  // No commit can add pages while this runs, so it copies the whole log,
+  // and the next commit starts the log over from its beginning.
+  const int rc = sqlite3_wal_checkpoint_v2(connection_->handle(), nullptr,
+                                           SQLITE_CHECKPOINT_PASSIVE,
+                                           nullptr, nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    LOG(WARNING) << "checkpoint of a log of " << wal_frames_
+                 << " pages failed: " << sqlite3_errstr(rc);
+  }
+  wal_frames_ = 0;
 }
 
 absl::Status SqliteWriter::ReopenIfReadOnly() {
@@ -73,6 +111,7 @@ absl::Status SqliteWriter::ReopenIfReadOnly() {
   absl::StatusOr<std::unique_ptr<SqliteConnection>> reopened = reopen_();
   if (!reopened.ok()) return reopened.status();
   connection_ = *std::move(reopened);
+  WatchLogSize();
 
   if (!connection_->IsReadOnly()) {
     LOG(INFO) << "opened a new database connection that can write";

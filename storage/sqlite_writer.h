@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/sqlite_checkpointer.h"
 #include "storage/sqlite_connection.h"
 
 namespace accesstokens {
@@ -31,6 +32,13 @@ namespace accesstokens {
 // replaced with a new one before the next batch, so that writes resume
 // without a restart once the database file is writable again.
 //
+// Checkpoints run beside the writer: once the write-ahead log holds
+// kCheckpointFrames pages after a commit, a SqliteCheckpointer copies them
+// back. Only if the log still reaches kForceCheckpointFrames, because
+// commits keep adding pages faster than the checkpoints catch up, does the
+// writer checkpoint itself between two batches, so that the log cannot
+// grow without bound.
+//
 // Thread-safe: Submit() may be called from any thread.
 class SqliteWriter {
  public:
@@ -43,11 +51,17 @@ class SqliteWriter {
   using Reopen =
       absl::AnyInvocable<absl::StatusOr<std::unique_ptr<SqliteConnection>>()>;
 
+  // Log size in pages at which a checkpoint starts beside the writer, and
+  // at which the writer checkpoints itself.
+  static constexpr int kCheckpointFrames = 1000;
+  static constexpr int kForceCheckpointFrames = 16000;
+
   // Starts the writer thread. Batches hold at most `max_batch_size` items.
   // `reopen` replaces a connection that cannot write; it runs on the writer
-  // thread after the old connection has closed.
+  // thread after the old connection has closed. `open_checkpointer` opens
+  // the connection of the checkpoints.
   SqliteWriter(std::unique_ptr<SqliteConnection> connection,
-               size_t max_batch_size, Reopen reopen);
+               size_t max_batch_size, Reopen reopen, Reopen open_checkpointer);
 
   // Runs the items already submitted, then stops the thread.
   ~SqliteWriter();
@@ -68,6 +82,13 @@ class SqliteWriter {
   void Run();
   void RunBatch(std::vector<Item>& batch);
 
+  // Makes `connection_` report its log size to wal_frames_ after each
+  // commit. This also turns off SQLite's own checkpoints after commits.
+  void WatchLogSize();
+
+  // Starts or runs a checkpoint if the log has grown large enough.
+  void CheckpointIfLarge();
+
   // Replaces the connection if it cannot write. Fails if no new connection
   // could be opened; then the next batch tries again.
   absl::Status ReopenIfReadOnly();
@@ -78,6 +99,9 @@ class SqliteWriter {
   Reopen reopen_;
   // True from the first reopen until a new connection can write.
   bool reopening_ = false;
+  // Pages in the write-ahead log after the last commit.
+  int wal_frames_ = 0;
+  SqliteCheckpointer checkpointer_;
 
   absl::Mutex mu_;
   std::deque<Item> queue_ ABSL_GUARDED_BY(mu_);

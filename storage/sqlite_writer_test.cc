@@ -1,0 +1,107 @@
+#include "storage/sqlite_writer.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "storage/sqlite_connection.h"
+#include "tests/testing/temp_dir.h"
+
+namespace accesstokens {
+namespace {
+
+class SqliteWriterTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<SqliteConnection> Connect() {
+    absl::StatusOr<std::unique_ptr<SqliteConnection>> connection =
+        SqliteConnection::Open(path_, absl::Seconds(5));
+    EXPECT_TRUE(connection.ok()) << connection.status();
+    return connection.ok() ? *std::move(connection) : nullptr;
+  }
+
+  std::unique_ptr<SqliteWriter> StartWriter() {
+    std::unique_ptr<SqliteConnection> connection = Connect();
+    EXPECT_TRUE(
+        connection->Execute("CREATE TABLE IF NOT EXISTS pages (bytes BLOB)")
+            .ok());
+    auto open = [this]() -> absl::StatusOr<std::unique_ptr<SqliteConnection>> {
+      return SqliteConnection::Open(path_, absl::Seconds(5));
+    };
+    return std::make_unique<SqliteWriter>(std::move(connection), 64, open,
+                                          open);
+  }
+
+  // Inserts one row of `bytes` bytes in a batch of its own and waits.
+  static absl::Status InsertRow(SqliteWriter& writer, int bytes) {
+    absl::Notification done;
+    absl::Status result;
+    writer.Submit(
+        [bytes](SqliteConnection& db) {
+          absl::StatusOr<SqliteStatement> insert =
+              db.Prepare("INSERT INTO pages (bytes) VALUES (zeroblob(?))");
+          if (!insert.ok()) return insert.status();
+          insert->Bind(1, int64_t{bytes});
+          return insert->Run();
+        },
+        [&](absl::Status status) {
+          result = status;
+          done.Notify();
+        });
+    done.WaitForNotification();
+    return result;
+  }
+
+  uintmax_t FileSize(const std::string& suffix) {
+    std::error_code error;
+    const uintmax_t size = std::filesystem::file_size(path_ + suffix, error);
+    return error ? 0 : size;
+  }
+
+  testing::TempDir dir_;
+  const std::string path_ = dir_.File("pages.db");
+};
+
+// The commits themselves never copy the log back; the checkpointer's thread
+// does, so the database file grows while the writer keeps running.
+TEST_F(SqliteWriterTest, CheckpointsBesideTheWriter) {
+  std::unique_ptr<SqliteWriter> writer = StartWriter();
+  const uintmax_t before = FileSize("");
+
+  // Each row fills a page of its own.
+  for (int i = 0; i < SqliteWriter::kCheckpointFrames + 100; ++i) {
+    ASSERT_TRUE(InsertRow(*writer, 3000).ok());
+  }
+
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (FileSize("") < before + 1000 * 3000 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_GE(FileSize(""), before + 1000 * 3000);
+}
+
+// Past kForceCheckpointFrames the writer copies the log back itself, and
+// the next commit starts the log over, so the log file stays bounded.
+TEST_F(SqliteWriterTest, LogStaysBoundedUnderSustainedWrites) {
+  std::unique_ptr<SqliteWriter> writer = StartWriter();
+
+  // Each row fills 16 pages.
+  for (int i = 0; i < (SqliteWriter::kForceCheckpointFrames + 2000) / 16;
+       ++i) {
+    ASSERT_TRUE(InsertRow(*writer, 16 * 4000).ok());
+  }
+
+  // Each log page is a frame of the page size plus a 24-byte header.
+  const uintmax_t page_size = 4096 + 24;
+  EXPECT_LE(FileSize("-wal"),
+            (SqliteWriter::kForceCheckpointFrames + 1000) * page_size);
+}
+
+}  // namespace
+}  // namespace accesstokens
