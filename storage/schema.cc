@@ -194,8 +194,12 @@ CREATE INDEX audit_events_by_time ON audit_events (time);
     // Version 3: the index of the default listing order, tokens of one
     // parent in creation order, so that a page reads only its own rows.
     // Without it SQLite sorted all of the parent's tokens for every page.
+    // It replaces the two indexes by project and by group, one fewer index
+    // for every token write to update.
     R"sql(
 CREATE INDEX access_tokens_by_parent ON access_tokens (parent_key, id);
+DROP INDEX access_tokens_by_project;
+DROP INDEX access_tokens_by_group;
 )sql",
 };
 

@@ -45,13 +45,10 @@ absl::StatusOr<int> RevokeTokensOf(SqliteConnection& db,
   const bool project = resource.kind == ResourceKind::kProject;
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       SqliteStatement revoke,
-      db.Prepare(project ? "UPDATE access_tokens SET revoke_time = ?, "
-                           "revocation_reason = 4 "
-                           "WHERE project_id = ? AND revoke_time IS NULL"
-                         : "UPDATE access_tokens SET revoke_time = ?, "
-                           "revocation_reason = 4 "
-                           "WHERE group_id = ? AND revoke_time IS NULL"));
-  revoke.Bind(1, ToMicros(now)).Bind(2, resource.id);
+      db.Prepare("UPDATE access_tokens SET revoke_time = ?, "
+                 "revocation_reason = 4 "
+                 "WHERE parent_key = ? AND revoke_time IS NULL"));
+  revoke.Bind(1, ToMicros(now)).Bind(2, ParentKey(resource));
   ACCESSTOKENS_RETURN_IF_ERROR(revoke.Run());
   const int revoked = db.Changes();
 
