@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
+
 namespace accesstokens {
 
 TokenCache::TokenCache(size_t capacity) : capacity_(capacity) {}
@@ -24,14 +26,37 @@ void TokenCache::Insert(std::shared_ptr<const TokenOwnership> ownership,
   if (capacity_ == 0) return;
   absl::MutexLock lock(&mu_);
   if (generation != generation_) return;
-  if (by_digest_.size() >= capacity_ &&
-      !by_digest_.contains(ownership->digest)) {
-    auto victim = by_digest_.begin();
-    digest_by_id_.erase(victim->second->token.id);
-    by_digest_.erase(victim);
+  if (by_digest_.contains(ownership->digest)) {
+    by_digest_[ownership->digest] = std::move(ownership);
+    return;
   }
-  digest_by_id_[ownership->token.id] = ownership->digest;
+
+  // Evicts in insertion order: taking by_digest_.begin() instead would scan
+  // ever more emptied slots at the front of the table.
+  while (by_digest_.size() >= capacity_ && !insertion_order_.empty()) {
+    const int64_t id = insertion_order_.front();
+    insertion_order_.pop_front();
+    auto victim = digest_by_id_.find(id);
+    if (victim == digest_by_id_.end()) continue;  // Dropped already.
+    by_digest_.erase(victim->second);
+    digest_by_id_.erase(victim);
+  }
+
+  const int64_t id = ownership->token.id;
+  digest_by_id_[id] = ownership->digest;
   by_digest_[ownership->digest] = std::move(ownership);
+  insertion_order_.push_back(id);
+  if (insertion_order_.size() > 2 * capacity_) {
+    // Mostly ids dropped by invalidations: keep those still cached, once.
+    std::deque<int64_t> kept;
+    absl::flat_hash_set<int64_t> seen;
+    for (int64_t queued : insertion_order_) {
+      if (digest_by_id_.contains(queued) && seen.insert(queued).second) {
+        kept.push_back(queued);
+      }
+    }
+    insertion_order_.swap(kept);
+  }
 }
 
 void TokenCache::InvalidateTokens(absl::Span<const int64_t> token_ids) {
@@ -50,6 +75,7 @@ void TokenCache::InvalidateAll() {
   ++generation_;
   by_digest_.clear();
   digest_by_id_.clear();
+  insertion_order_.clear();
 }
 
 void TokenCache::RecordUses(absl::Span<const TokenUse> uses) {

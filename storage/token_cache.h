@@ -14,6 +14,7 @@
 #define ACCESSTOKENS_STORAGE_TOKEN_CACHE_H_
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -38,7 +39,7 @@ class TokenCache {
   std::shared_ptr<const TokenOwnership> Find(absl::string_view digest) const;
 
   // Caches `ownership` unless an invalidation happened since `generation`
-  // was read. When full, drops an arbitrary entry first.
+  // was read. When full, drops the token cached longest ago first.
   void Insert(std::shared_ptr<const TokenOwnership> ownership,
               uint64_t generation);
 
@@ -62,6 +63,10 @@ class TokenCache {
       by_digest_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<int64_t, std::string> digest_by_id_
       ABSL_GUARDED_BY(mu_);
+  // Ids in the order they were cached, oldest first, for eviction. Ids that
+  // were dropped since stay until they reach the front, or until the queue
+  // holds twice the capacity and is rebuilt.
+  std::deque<int64_t> insertion_order_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace accesstokens
