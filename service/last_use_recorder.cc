@@ -34,6 +34,11 @@ void LastUseRecorder::Record(const TokenRecord& token, absl::Time now,
     return;
   }
 
+  if (absl::ToUnixMicros(now) <
+      exhausted_until_micros_.load(std::memory_order_relaxed)) {
+    return;
+  }
+
   std::vector<TokenUse> uses;
   {
     absl::MutexLock lock(&mu_);
@@ -43,7 +48,13 @@ void LastUseRecorder::Record(const TokenRecord& token, absl::Time now,
                                        absl::ToDoubleSeconds(now - refilled_));
       refilled_ = now;
     }
-    if (budget_ < 1) return;
+    if (budget_ < 1) {
+      const absl::Duration until_one_use =
+          absl::Seconds((1 - budget_) / uses_per_second_);
+      exhausted_until_micros_.store(absl::ToUnixMicros(now + until_one_use),
+                                    std::memory_order_relaxed);
+      return;
+    }
 
     auto [it, inserted] = submitted_.try_emplace(token.id, now);
     if (!inserted) {

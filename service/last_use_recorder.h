@@ -11,6 +11,7 @@
 #ifndef ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
 #define ACCESSTOKENS_SERVICE_LAST_USE_RECORDER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -67,6 +68,10 @@ class LastUseRecorder {
   // the size left after the last time, so that this costs a bounded amount
   // per use even when every submission is recent.
   size_t forget_at_ ABSL_GUARDED_BY(mu_);
+  // While the budget is used up: the time, in microseconds since the Unix
+  // epoch, at which it holds one use again. Lets Record() return without
+  // taking mu_ until then.
+  std::atomic<int64_t> exhausted_until_micros_{0};
   // Uses that may still be queued, refilled at uses_per_second_ up to one
   // second's worth, and the time of the last refill.
   double budget_ ABSL_GUARDED_BY(mu_);
