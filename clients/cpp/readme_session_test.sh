@@ -8,9 +8,11 @@
 # where FOLDER is clients/cpp of the source tree.
 set -euo pipefail
 source "$(dirname "$0")/../../tests/testing/server.sh"
-server_binary=$1
-tool_binary=$2
-example_binary=$3
+# The session runs in a temporary folder, so relative paths, which Bazel's
+# sh_test passes, become absolute first.
+server_binary=$(realpath "$1")
+tool_binary=$(realpath "$2")
+example_binary=$(realpath "$3")
 folder=$(cd "$4" && pwd)
 
 work=$(mktemp -d)
