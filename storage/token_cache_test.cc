@@ -47,6 +47,30 @@ TEST(TokenCacheTest, StaysWithinCapacity) {
   EXPECT_NE(cache.Find("digest-10"), nullptr);
 }
 
+TEST(TokenCacheTest, EvictsTheTokenCachedLongestAgo) {
+  TokenCache cache(3);
+  for (int64_t id = 1; id <= 4; ++id) {
+    cache.Insert(Owner(id), cache.generation());
+  }
+  EXPECT_EQ(cache.Find("digest-1"), nullptr);
+  EXPECT_NE(cache.Find("digest-2"), nullptr);
+  EXPECT_NE(cache.Find("digest-4"), nullptr);
+}
+
+TEST(TokenCacheTest, StaysWithinCapacityThroughInvalidations) {
+  TokenCache cache(3);
+  for (int round = 0; round < 100; ++round) {
+    for (int64_t id = 1; id <= 5; ++id) {
+      cache.Insert(Owner(id), cache.generation());
+    }
+    cache.InvalidateTokens({4, 5});
+    EXPECT_LE(cache.size(), 3u);
+  }
+  cache.Insert(Owner(6), cache.generation());
+  EXPECT_NE(cache.Find("digest-6"), nullptr);
+  EXPECT_LE(cache.size(), 3u);
+}
+
 TEST(TokenCacheTest, ZeroCapacityDisables) {
   TokenCache cache(0);
   cache.Insert(Owner(1), cache.generation());
