@@ -146,14 +146,10 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
 
   // WAL lets readers run beside the single writer. synchronous=FULL syncs the
   // WAL on every commit, so a call that returned OK survives a power loss.
-  // Pages are read through a memory mapping of the first 2 GiB of the file
-  // (SQLite's limit in Debian's build) instead of a read() call and a copy
-  // each; writes still go through the log.
   absl::Status status = connection->Execute(
       "PRAGMA journal_mode=WAL;"
       "PRAGMA synchronous=FULL;"
-      "PRAGMA foreign_keys=ON;"
-      "PRAGMA mmap_size=2147418112;");
+      "PRAGMA foreign_keys=ON;");
   if (!status.ok()) return OpeningFailed(path, status);
   return connection;
 }
