@@ -12,7 +12,7 @@ namespace {
 
 const absl::Time kStart = absl::FromUnixSeconds(1800000000);
 
-TEST(AuthRateLimiterTest, RefusesAnAddressPastTheLimitUntilTheWindowEnds) {
+TEST(AuthRateLimiterTest, RejectsAddressPastLimitUntilWindowEnds) {
   AuthRateLimiter limiter(3, absl::Seconds(60));
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(limiter.Check("10.0.0.1", kStart).ok());
@@ -42,7 +42,7 @@ TEST(AuthRateLimiterTest, LimitZeroTurnsLimitingOff) {
 // More addresses than the first sweep threshold, all in running windows:
 // none is forgotten, so each keeps its count. Once their windows end, the
 // next sweep drops them.
-TEST(AuthRateLimiterTest, KeepsRunningWindowsOfManyAddressesAndSweepsEnded) {
+TEST(AuthRateLimiterTest, TracksManyAddressesAndSweepsEnded) {
   constexpr int kAddresses = 250000;
   AuthRateLimiter limiter(1, absl::Seconds(60));
   for (int i = 0; i < kAddresses; ++i) {

@@ -69,7 +69,7 @@ class LastUseRecorder {
   // per use even when every submission is recent.
   size_t forget_at_ ABSL_GUARDED_BY(mu_);
   // While the budget is used up: the time, in microseconds since the Unix
-  // epoch, at which it holds one use again. Lets Record() return without
+  // epoch, at which it contains one use again. Lets Record() return without
   // taking mu_ until then.
   std::atomic<int64_t> exhausted_until_micros_{0};
   // Uses that may still be queued, refilled at uses_per_second_ up to one

@@ -41,7 +41,7 @@ void SqliteCheckpointer::Run() {
     }
 
     // Logs only the first failure of a run of failures and the recovery,
-    // since every commit of a large log asks again.
+    // because every commit of a large log requests another checkpoint.
     const absl::Status status = Checkpoint();
     if (!status.ok()) {
       connection_.reset();

@@ -16,10 +16,10 @@
 namespace accesstokens {
 
 // Runs a passive checkpoint (sqlite3_wal_checkpoint_v2 with
-// SQLITE_CHECKPOINT_PASSIVE) on its own connection whenever asked. A
-// passive checkpoint takes no lock that a writer or reader waits for; it
-// copies the frames that no reader still needs, so the writer keeps
-// committing meanwhile. A failed checkpoint closes the connection, and the
+// SQLITE_CHECKPOINT_PASSIVE) on its own connection on request. A passive
+// checkpoint takes no lock that a writer or reader waits for. It copies
+// the frames that no reader still needs, so the writer keeps committing
+// meanwhile. A failed checkpoint closes the connection, and the
 // next request opens a new one.
 //
 // Thread-safe: Request() may be called from any thread.

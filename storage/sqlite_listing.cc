@@ -82,7 +82,7 @@ void AppendStateCondition(QueryBuilder& query, TokenStateFilter state,
       return;
     case TokenStateFilter::kActive:
       // The unary + keeps SQLite from reading the parent's tokens through
-      // access_tokens_by_expiry and sorting them all; most tokens are
+      // access_tokens_by_expiry and sorting them all. Most tokens are
       // active, so walking the index of the listing order is cheaper.
       query.Append(" AND revoke_time IS NULL AND +expires_on > ?", {today});
       return;

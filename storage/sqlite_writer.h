@@ -32,7 +32,7 @@ namespace accesstokens {
 // replaced with a new one before the next batch, so that writes resume
 // without a restart once the database file is writable again.
 //
-// Checkpoints run beside the writer: once the write-ahead log holds
+// Checkpoints run beside the writer: once the write-ahead log contains
 // kCheckpointFrames pages after a commit, a SqliteCheckpointer copies them
 // back. Only if the log still reaches kForceCheckpointFrames, because
 // commits keep adding pages faster than the checkpoints catch up, does the

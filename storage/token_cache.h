@@ -65,7 +65,7 @@ class TokenCache {
       ABSL_GUARDED_BY(mu_);
   // Ids in the order they were cached, oldest first, for eviction. Ids that
   // were dropped since stay until they reach the front, or until the queue
-  // holds twice the capacity and is rebuilt.
+  // contains twice the capacity and is rebuilt.
   std::deque<int64_t> insertion_order_ ABSL_GUARDED_BY(mu_);
 };
 
