@@ -7,11 +7,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "storage/sqlite_store.h"
+#include "tests/testing/await_callback.h"
 #include "tests/testing/temp_dir.h"
 
 namespace accesstokens {
@@ -35,7 +35,7 @@ class LastUseRecorderTest : public ::testing::Test {
     project.id = 1;
     project.display_name = "project 1";
     project.context.time = kNow;
-    ASSERT_TRUE(Wait<ProjectRecord>([&](auto done) {
+    ASSERT_TRUE(testing::AwaitCallback<ProjectRecord>([&](auto done) {
                   store_->CreateProject(project, std::move(done));
                 }).ok());
     for (int n = 0; n < 3; ++n) {
@@ -51,24 +51,12 @@ class LastUseRecorderTest : public ::testing::Test {
       token.context.actor.access_level = 50;
       token.check = [](const TokenParentState&) { return absl::OkStatus(); };
       absl::StatusOr<CreatedAccessToken> created =
-          Wait<CreatedAccessToken>([&](auto done) {
+          testing::AwaitCallback<CreatedAccessToken>([&](auto done) {
             store_->CreateAccessToken(std::move(token), std::move(done));
           });
       ASSERT_TRUE(created.ok()) << created.status();
       tokens_.push_back(created->token);
     }
-  }
-
-  template <typename T, typename Submit>
-  static absl::StatusOr<T> Wait(Submit submit) {
-    absl::Notification done;
-    absl::StatusOr<T> result = absl::UnknownError("no result");
-    submit([&](absl::StatusOr<T> value) {
-      result = std::move(value);
-      done.Notify();
-    });
-    done.WaitForNotification();
-    return result;
   }
 
   std::optional<absl::Time> StoredLastUse(int n) {

@@ -13,6 +13,7 @@
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "storage/schema.h"
+#include "tests/testing/await_callback.h"
 #include "tests/testing/temp_dir.h"
 
 namespace accesstokens {
@@ -24,14 +25,7 @@ const absl::Time kNow = absl::FromCivil(kToday, absl::UTCTimeZone());
 // Runs an asynchronous store write and waits for its result.
 template <typename T, typename Submit>
 absl::StatusOr<T> Await(Submit submit) {
-  absl::Notification done;
-  absl::StatusOr<T> result = absl::UnknownError("no result");
-  submit([&](absl::StatusOr<T> value) {
-    result = std::move(value);
-    done.Notify();
-  });
-  done.WaitForNotification();
-  return result;
+  return testing::AwaitCallback<T>(std::move(submit));
 }
 
 std::string Digest(int n) {
