@@ -56,10 +56,16 @@ empty=$(wait_listening "$work/empty.log")
 run() {
   local scenario=$1 target=$2
   shift 2
-  "$bin/accesstokens-bench-load" --target="$target" --scenario="$scenario" \
-    --layout="$work/bench.db.layout" --channels=2 --calls_per_channel=4 \
-    --warmup_seconds=0.1 --duration_seconds=0.4 --server_pid="$server_pid" \
-    --fail_on_unexpected --json_file="$work/results.jsonl" "$@"
+  if ! "$bin/accesstokens-bench-load" --target="$target" \
+      --scenario="$scenario" --layout="$work/bench.db.layout" --channels=2 \
+      --calls_per_channel=4 --warmup_seconds=0.1 --duration_seconds=0.4 \
+      --server_pid="$server_pid" --fail_on_unexpected \
+      --json_file="$work/results.jsonl" "$@"; then
+    # A sanitizer report or a crash of a server shows only in its log.
+    echo "scenario $scenario failed; the end of the servers' logs:" >&2
+    tail -n 60 "$work/server.log" "$work/empty.log" >&2
+    return 1
+  fi
 }
 
 run empty "$empty"
