@@ -40,8 +40,13 @@ absl::StatusOr<int64_t> IdArgument(const Invocation& call,
                                    absl::string_view collection) {
   absl::StatusOr<std::string> name = NameArgument(call, "ID", collection);
   if (!name.ok()) return name.status();
+  // NameArgument accepted only `<collection>/<positive number>`.
+  const std::string digits = name->substr(collection.size() + 1);
   int64_t id = 0;
-  absl::SimpleAtoi(name->substr(collection.size() + 1), &id);
+  if (!absl::SimpleAtoi(digits, &id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ID \"", digits, "\" is not a positive number"));
+  }
   return id;
 }
 
