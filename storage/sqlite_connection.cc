@@ -1,6 +1,7 @@
 #include "storage/sqlite_connection.h"
 
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -133,7 +134,16 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
   sqlite3* db = nullptr;
   int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  if (mode == OpenMode::kCreate) flags |= SQLITE_OPEN_CREATE;
+  if (mode == OpenMode::kCreate) {
+    flags |= SQLITE_OPEN_CREATE;
+    // SQLite would create the file with the process's umask, often 0644.
+    // Created here first, the file and the -wal and -shm files that SQLite
+    // gives the same mode are readable by the owner only. An empty file is
+    // a new database to SQLite. A failure is left to sqlite3_open_v2 to
+    // report.
+    const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) close(fd);
+  }
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     absl::Status status = SqliteError(db, rc, "open");

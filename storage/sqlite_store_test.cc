@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
@@ -172,6 +173,19 @@ TEST_F(SqliteStoreTest, OpenCreatesLatestSchema) {
   EXPECT_EQ(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name = "
                          "'access_tokens'"),
             1);
+}
+
+TEST_F(SqliteStoreTest, NewFilesAreOwnerOnly) {
+  ASSERT_TRUE(CreateGroup(7).ok());
+
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::filesystem::perms perms =
+        std::filesystem::status(path_ + suffix).permissions();
+    EXPECT_EQ(perms & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read |
+                  std::filesystem::perms::owner_write)
+        << path_ + suffix;
+  }
 }
 
 TEST_F(SqliteStoreTest, ReopenKeepsRecords) {
