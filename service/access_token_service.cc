@@ -65,7 +65,9 @@ AccessTokenServiceImpl::AccessTokenServiceImpl(Store* store,
       secrets_(secrets),
       options_(options),
       last_use_(store, options.last_use_interval),
-      rate_limiter_(options.auth_failure_limit, options.auth_failure_window) {}
+      rate_limiter_(options.auth_failure_limit, options.auth_failure_window) {
+  SetSecretPrefix(secrets->prefix());
+}
 
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::RefuseCaller(
     grpc::CallbackServerContext* context, CallerRole required) {
@@ -91,8 +93,8 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::Refuse(
     AuditAction action, std::string target, const ChangeContext& change) {
   AuditEventRecord event = MakeAuditEvent(action, std::move(target), change);
   event.status_code = static_cast<int>(status.code());
-  event.status_message = std::string(status.message());
-  LOG(WARNING) << "refused " << event.target << ": " << status.message();
+  event.status_message = RedactSecrets(status.message());
+  LOG(WARNING) << "refused " << event.target << ": " << event.status_message;
   store_->RecordAuditEvent(std::move(event));
   return FinishWith(context, status);
 }

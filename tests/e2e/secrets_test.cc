@@ -60,6 +60,32 @@ TEST_F(SecretsTest, SecretHasPrefixAndAtLeast128RandomBits) {
   EXPECT_GE(random.size() * 8, 128u);
 }
 
+// Error messages name the bad value; a secret put into the wrong field
+// must still not come back, reach the log or the audit log.
+TEST_F(SecretsTest, SecretInWrongFieldIsRedacted) {
+  ASSERT_TRUE(api_->CreateProject(1).ok());
+  auto created = api_->CreateToken("projects/1");
+  ASSERT_TRUE(created.ok()) << created.status;
+  const std::string secret = created.response.access_token().token();
+
+  auto listed = api_->ListTokens(
+      "projects/1", absl::StrCat("state = active AND ", secret,
+                                 " > \"2026-01-01T00:00:00Z\""));
+  EXPECT_EQ(listed.code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_FALSE(absl::StrContains(listed.message(), secret)) << listed.message();
+  EXPECT_TRUE(absl::StrContains(listed.message(), "glpat-[REDACTED]"))
+      << listed.message();
+
+  auto revoked = api_->RevokeToken(absl::StrCat("projects/1/accessTokens/",
+                                                secret));
+  EXPECT_EQ(revoked.code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_FALSE(absl::StrContains(revoked.message(), secret))
+      << revoked.message();
+
+  ASSERT_EQ(server_->Stop(), 0);
+  ExpectNowhere(secret);
+}
+
 TEST_F(SecretsTest, SecretsAbsentFromFilesAndLog) {
   ASSERT_TRUE(api_->CreateGroup(1).ok());
   ASSERT_TRUE(api_->CreateProject(2, "groups/1").ok());
