@@ -19,13 +19,13 @@ TEST(AuthRateLimiterTest, RejectsAddressPastLimitUntilWindowEnds) {
     limiter.RecordFailure("10.0.0.1", kStart);
   }
 
-  absl::Status refused = limiter.Check("10.0.0.1", kStart + absl::Seconds(1));
-  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(refused.message().find("10.0.0.1"), absl::string_view::npos)
-      << refused;
-  EXPECT_NE(refused.message().find("retry in 59 s"), absl::string_view::npos)
-      << refused;
-  EXPECT_TRUE(refused.GetPayload(kRetryInfoTypeUrl).has_value());
+  absl::Status rejected = limiter.Check("10.0.0.1", kStart + absl::Seconds(1));
+  EXPECT_EQ(rejected.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(rejected.message().find("10.0.0.1"), absl::string_view::npos)
+      << rejected;
+  EXPECT_NE(rejected.message().find("retry in 59 s"), absl::string_view::npos)
+      << rejected;
+  EXPECT_TRUE(rejected.GetPayload(kRetryInfoTypeUrl).has_value());
 
   EXPECT_TRUE(limiter.Check("10.0.0.2", kStart + absl::Seconds(1)).ok());
   EXPECT_TRUE(limiter.Check("10.0.0.1", kStart + absl::Seconds(60)).ok());

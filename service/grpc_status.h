@@ -19,8 +19,8 @@ void SetSecretPrefix(absl::string_view prefix);
 // Returns `message` with the characters of a secret that follow each
 // occurrence of the token prefix replaced by "[REDACTED]". Error messages
 // name the bad value, and a caller may put a secret into the wrong field,
-// such as a filter; this keeps it out of the response, the log and the
-// audit log. Thread-safe.
+// such as a filter. Redacting keeps that secret out of the response, the
+// log and the audit log. Thread-safe.
 std::string RedactSecrets(absl::string_view message);
 
 // Converts `status` with the same code and its message passed through

@@ -48,14 +48,14 @@ void TokenCache::Insert(std::shared_ptr<const TokenOwnership> ownership,
   insertion_order_.push_back(id);
   if (insertion_order_.size() > 2 * capacity_) {
     // Mostly ids dropped by invalidations: keep those still cached, once.
-    std::deque<int64_t> kept;
+    std::deque<int64_t> still_cached;
     absl::flat_hash_set<int64_t> seen;
     for (int64_t queued : insertion_order_) {
       if (digest_by_id_.contains(queued) && seen.insert(queued).second) {
-        kept.push_back(queued);
+        still_cached.push_back(queued);
       }
     }
-    insertion_order_.swap(kept);
+    insertion_order_.swap(still_cached);
   }
 }
 

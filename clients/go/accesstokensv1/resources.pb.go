@@ -829,7 +829,7 @@ type AccessToken struct {
 	RevocationReason AccessToken_RevocationReason `protobuf:"varint,12,opt,name=revocation_reason,json=revocationReason,proto3,enum=accesstokens.v1.AccessToken_RevocationReason" json:"revocation_reason,omitempty"`
 	// Time of the last successful authentication, to within a minute: the
 	// server records it at most once a minute per token, and for at most
-	// 1000 tokens a second in all; a use over that rate is recorded at a
+	// 1000 tokens a second in all. A use over that rate is recorded at a
 	// later authentication of the token. Unset if the token never
 	// authenticated. Output only.
 	LastUseTime *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=last_use_time,json=lastUseTime,proto3" json:"last_use_time,omitempty"`

@@ -273,7 +273,7 @@ export type AccessToken = Message<"accesstokens.v1.AccessToken"> & {
   /**
    * Time of the last successful authentication, to within a minute: the
    * server records it at most once a minute per token, and for at most
-   * 1000 tokens a second in all; a use over that rate is recorded at a
+   * 1000 tokens a second in all. A use over that rate is recorded at a
    * later authentication of the token. Unset if the token never
    * authenticated. Output only.
    *
