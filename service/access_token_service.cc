@@ -67,6 +67,7 @@ AccessTokenServiceImpl::AccessTokenServiceImpl(Store* store,
       last_use_(store, options.last_use_interval),
       rate_limiter_(options.auth_failure_limit, options.auth_failure_window) {
   SetSecretPrefix(secrets->prefix());
+  SetMessageAllocatorFor_AuthenticateAccessToken(&authenticate_messages_);
 }
 
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::RefuseCaller(

@@ -6,6 +6,7 @@
 #define ACCESSTOKENS_SERVICE_ACCESS_TOKEN_SERVICE_H_
 
 #include "accesstokens/v1/access_token_service.grpc.pb.h"
+#include "service/arena_message_allocator.h"
 #include "service/auth_rate_limiter.h"
 #include "service/caller_auth.h"
 #include "service/clock.h"
@@ -140,6 +141,10 @@ class AccessTokenServiceImpl final
   const ServiceOptions options_;
   LastUseRecorder last_use_;
   AuthRateLimiter rate_limiter_;
+  // Authentication is the hot path; its messages live on a per-call arena.
+  ArenaMessageAllocator<v1::AuthenticateAccessTokenRequest,
+                        v1::AuthenticateAccessTokenResponse>
+      authenticate_messages_;
 };
 
 }  // namespace accesstokens
