@@ -198,6 +198,28 @@ TEST(ParseDateTest, AcceptsOnlyRealDates) {
   EXPECT_FALSE(ParseDate("").has_value());
 }
 
+TEST(FormatDateTest, MatchesParseDateBothWays) {
+  EXPECT_EQ(FormatDate(absl::CivilDay(2027, 3, 1)), "2027-03-01");
+  EXPECT_EQ(FormatDate(absl::CivilDay(1999, 12, 31)), "1999-12-31");
+  EXPECT_EQ(FormatDate(absl::CivilDay(10, 1, 9)), "0010-01-09");
+  for (absl::CivilDay day(2026, 12, 1); day < absl::CivilDay(2029, 1, 1);
+       ++day) {
+    EXPECT_EQ(ParseDate(FormatDate(day)), day) << day;
+  }
+}
+
+TEST(TodayUtcTest, AgreesWithTheUtcTimeZone) {
+  const absl::Time midnight =
+      absl::FromCivil(absl::CivilDay(2027, 3, 1), absl::UTCTimeZone());
+  for (const absl::Time time :
+       {midnight, midnight - absl::Nanoseconds(1), midnight + absl::Hours(23),
+        absl::UnixEpoch(), absl::UnixEpoch() - absl::Nanoseconds(1),
+        absl::UnixEpoch() - absl::Hours(24 * 400 + 5)}) {
+    EXPECT_EQ(TodayUtc(time), absl::ToCivilDay(time, absl::UTCTimeZone()))
+        << time;
+  }
+}
+
 TEST(CheckGroupSettingChangeTest, OnlyTopLevelGroups) {
   GroupRecord top;
   top.id = 1;
