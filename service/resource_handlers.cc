@@ -89,8 +89,8 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::UpdateGroup(
       *std::move(update),
       [reactor, response](absl::StatusOr<GroupRecord> updated) {
         if (updated.ok()) {
-          const v1::Group& group = response->group();
           ToProto(*updated, response->mutable_group());
+          const v1::Group& group = response->group();
           LOG(INFO) << "updated group " << group.name()
                     << ": allow_project_access_token_creation="
                     << group.allow_project_access_token_creation()

@@ -6,11 +6,13 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "tests/testing/server_fixture.h"
+#include "tests/testing/temp_dir.h"
 
 namespace accesstokens {
 namespace {
 
 using ::accesstokens::testing::OwnerActor;
+using ::accesstokens::testing::ReadFileOrEmpty;
 using ::accesstokens::testing::ServerProcessTest;
 using Stub = v1::AccessTokenService::Stub;
 
@@ -175,6 +177,23 @@ TEST_F(DeletionTest, SettingChangesAreAudited) {
   ASSERT_EQ(events.response.audit_events_size(), 1);
   EXPECT_EQ(events.response.audit_events(0).target(), "groups/1");
   EXPECT_EQ(events.response.audit_events(0).actor().user_id(), 1);
+}
+
+TEST_F(DeletionTest, SettingChangesAreLoggedWithTheNewValue) {
+  ASSERT_TRUE(api_->SetAllowProjectTokens("groups/1", false).ok());
+  ASSERT_TRUE(api_->SetAllowProjectTokens("groups/1", true).ok());
+
+  const std::string log = ReadFileOrEmpty(server_->log_path());
+  EXPECT_TRUE(absl::StrContains(
+      log,
+      "updated group groups/1: allow_project_access_token_creation=0, "
+      "state=RESOURCE_STATE_ACTIVE"))
+      << log;
+  EXPECT_TRUE(absl::StrContains(
+      log,
+      "updated group groups/1: allow_project_access_token_creation=1, "
+      "state=RESOURCE_STATE_ACTIVE"))
+      << log;
 }
 
 }  // namespace
