@@ -392,7 +392,10 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::RotateAccessToken(
         ToProto(rotated->previous, now,
                 response->mutable_previous_access_token());
         ToProto(rotated->bot_user, response->mutable_bot_user());
-        LOG(INFO) << "rotated access token "
+        LOG(INFO) << (rotated->replayed_sealed_secret.has_value()
+                          ? "repeated rotation of "
+                          : "rotated ")
+                  << "access token "
                   << response->previous_access_token().name() << " into "
                   << out->name()
                   << (request_id.empty() ? "" : ", request " + request_id);

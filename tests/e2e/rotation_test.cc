@@ -4,16 +4,19 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "service/policy.h"
 #include "tests/testing/server_fixture.h"
 #include "tests/testing/sqlite_query.h"
+#include "tests/testing/temp_dir.h"
 
 namespace accesstokens {
 namespace {
 
 using ::accesstokens::testing::OwnerActor;
 using ::accesstokens::testing::QueryInt64;
+using ::accesstokens::testing::ReadFileOrEmpty;
 using ::accesstokens::testing::ServerProcessTest;
 using Stub = v1::AccessTokenService::Stub;
 
@@ -216,11 +219,19 @@ TEST_F(RotationTest, RetriedRotateReturnsSameNewSecret) {
   EXPECT_EQ(retried.response.access_token().token(),
             first.response.access_token().token());
   EXPECT_TRUE(api_->Authenticate(retried.response.access_token().token()).ok());
-  // One rotation happened, not two.
+  // One rotation happened, not two, and the log marks the retry as a repeat.
   EXPECT_EQ(QueryInt64(server_->database_path(),
                        "SELECT count(*) FROM access_tokens")
                 .value_or(-1),
             2);
+  const std::string log = ReadFileOrEmpty(server_->log_path());
+  const std::string rotation =
+      absl::StrCat("access token ", original_.access_token().name(), " into ",
+                   first.response.access_token().name(), ", request ",
+                   kRequestId);
+  EXPECT_TRUE(absl::StrContains(log, "] rotated " + rotation)) << log;
+  EXPECT_TRUE(absl::StrContains(log, "] repeated rotation of " + rotation))
+      << log;
 }
 
 TEST_F(RotationTest, SecretsNeverReachTheAuditLog) {
