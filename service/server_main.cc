@@ -40,7 +40,8 @@ ABSL_FLAG(int, auth_failure_limit, 20,
           "refused with RESOURCE_EXHAUSTED until the window ends. 0 turns "
           "the limit off.");
 ABSL_FLAG(int, auth_cache_entries, 20000,
-          "Most tokens kept in memory so that authenticating them again "
+          "Maximum number of tokens kept in memory so that authenticating "
+          "them again "
           "needs no database read; each takes roughly 1 KB (an estimate from "
           "the record sizes). 0 turns the cache off. "
           "Revocations drop their tokens from it before they are answered.");
