@@ -141,7 +141,8 @@ class AccessTokenServiceImpl final
   const ServiceOptions options_;
   LastUseRecorder last_use_;
   AuthRateLimiter rate_limiter_;
-  // Authentication is the hot path; its messages live on a per-call arena.
+  // Arena allocator of AuthenticateAccessToken, the hot path, so that each
+  // call's messages live on one arena.
   ArenaMessageAllocator<v1::AuthenticateAccessTokenRequest,
                         v1::AuthenticateAccessTokenResponse>
       authenticate_messages_;

@@ -20,11 +20,11 @@ TEST(ArenaMessageAllocatorTest, RequestAndResponseShareOneArena) {
   holder->Release();
 }
 
-TEST(ArenaMessageAllocatorTest, ResponseLargerThanTheFirstBlockIsKept) {
+TEST(ArenaMessageAllocatorTest, KeepsResponseBeyondFirstBlock) {
   Allocator allocator;
   auto* holder = allocator.AllocateMessages();
 
-  // 64 KiB of text needs blocks beyond the holder's own.
+  // 64 KiB of text needs arena blocks beyond the holder's first block.
   const std::string description(64 * 1024, 'd');
   v1::AuthenticateAccessTokenResponse* response = holder->response();
   response->mutable_access_token()->set_description(description);

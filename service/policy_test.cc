@@ -208,7 +208,7 @@ TEST(FormatDateTest, MatchesParseDateBothWays) {
   }
 }
 
-TEST(TodayUtcTest, AgreesWithTheUtcTimeZone) {
+TEST(TodayUtcTest, AgreesWithUtcTimeZone) {
   const absl::Time midnight =
       absl::FromCivil(absl::CivilDay(2027, 3, 1), absl::UTCTimeZone());
   for (const absl::Time time :

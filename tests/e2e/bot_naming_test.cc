@@ -89,12 +89,10 @@ TEST_F(BotNamingTest, FiftyConcurrentCreatesGetDistinctGapFreeNames) {
   constexpr int kCreates = 50;
   ASSERT_TRUE(api_->CreateProject(777).ok());
 
-  // Each client has its own channel, and so its own TCP connection. All of
-  // them connect before the burst, so the creates race each other rather
-  // than the connection setup. gRPC 1.51 reads errno late after connect().
-  // When the thread first waits on a contended Abseil mutex in between,
-  // Abseil reads a missing /sys file and leaves ENOENT there, and the
-  // connect counts as failed. WaitForConnected retries after the backoff.
+  // Each client has its own channel and TCP connection, connected before the
+  // burst so that the creates race each other rather than the connects.
+  // NOTE: gRPC 1.51 can report an in-progress connect as failed when errno
+  // changes before it is read, so WaitForConnected retries after a backoff.
   std::vector<std::unique_ptr<ApiClient>> clients;
   for (int i = 0; i < kCreates; ++i) {
     std::shared_ptr<grpc::Channel> channel = server_->NewChannel();

@@ -179,7 +179,7 @@ TEST_F(DeletionTest, SettingChangesAreAudited) {
   EXPECT_EQ(events.response.audit_events(0).actor().user_id(), 1);
 }
 
-TEST_F(DeletionTest, SettingChangesAreLoggedWithTheNewValue) {
+TEST_F(DeletionTest, LogsSettingChangeWithNewValue) {
   ASSERT_TRUE(api_->SetAllowProjectTokens("groups/1", false).ok());
   ASSERT_TRUE(api_->SetAllowProjectTokens("groups/1", true).ok());
 
