@@ -1,7 +1,7 @@
 // A gRPC message allocator that places the request and response of each
 // call, with all their strings and nested messages, on one protobuf arena.
-// A response built field by field then costs one heap allocation instead of
-// one per string and message, and freeing it is a single free.
+// A response that fits in the first block then costs one heap allocation,
+// the holder, instead of one per string and message.
 //
 // Thread-safe: gRPC calls AllocateMessages from any thread, and each call's
 // holder is used by that call only.
