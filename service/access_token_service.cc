@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "glog/logging.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
 #include "service/grpc_status.h"
 #include "service/list_queries.h"
 #include "service/pagination.h"
@@ -67,7 +68,6 @@ AccessTokenServiceImpl::AccessTokenServiceImpl(Store* store,
       last_use_(store, options.last_use_interval),
       rate_limiter_(options.auth_failure_limit, options.auth_failure_window) {
   SetSecretPrefix(secrets->prefix());
-  SetMessageAllocatorFor_AuthenticateAccessToken(&authenticate_messages_);
 }
 
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::RefuseCaller(
@@ -405,20 +405,46 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::RotateAccessToken(
 }
 
 grpc::ServerUnaryReactor* AccessTokenServiceImpl::AuthenticateAccessToken(
-    grpc::CallbackServerContext* context,
-    const v1::AuthenticateAccessTokenRequest* request,
-    v1::AuthenticateAccessTokenResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   if (auto* refused = RefuseCaller(context, CallerRole::kAuthenticate)) {
     return refused;
   }
 
-  return FinishWith(context, Authenticate(context, *request, response));
+  v1::AuthenticateAccessTokenRequest parsed;
+  grpc::ByteBuffer request_bytes(*request);
+  if (!grpc::SerializationTraits<v1::AuthenticateAccessTokenRequest>::
+           Deserialize(&request_bytes, &parsed)
+               .ok()) {
+    const absl::Status invalid = absl::InvalidArgumentError(
+        absl::StrCat("the request (", request->Length(),
+                     " bytes) is not a valid AuthenticateAccessTokenRequest"));
+    LOG_EVERY_N(WARNING, 100) << "rejected a call from " << context->peer()
+                              << ": " << invalid.message()
+                              << " (logged once per 100)";
+    return FinishWith(context, invalid);
+  }
+
+  absl::StatusOr<std::shared_ptr<const TokenOwnership>> owner =
+      Authenticate(context, parsed);
+  if (!owner.ok()) return FinishWith(context, owner.status());
+
+  // The store encodes each usable token it reads, and the cache keeps the
+  // encoding, so EncodeAuthentication() runs here only without a store
+  // encoder.
+  const std::string& encoded = (*owner)->encoded_authentication;
+  grpc::Slice slice = encoded.empty()
+                          ? grpc::Slice(EncodeAuthentication(**owner))
+                          : grpc::Slice(encoded.data(), encoded.size());
+  grpc::ByteBuffer body(&slice, 1);
+  response->Swap(&body);
+  return FinishWith(context, absl::OkStatus());
 }
 
-absl::Status AccessTokenServiceImpl::Authenticate(
+absl::StatusOr<std::shared_ptr<const TokenOwnership>>
+AccessTokenServiceImpl::Authenticate(
     grpc::CallbackServerContext* context,
-    const v1::AuthenticateAccessTokenRequest& request,
-    v1::AuthenticateAccessTokenResponse* response) {
+    const v1::AuthenticateAccessTokenRequest& request) {
   absl::string_view secret = request.token();
   if (secret.empty()) {
     const auto& metadata = context->client_metadata();
@@ -476,14 +502,7 @@ absl::Status AccessTokenServiceImpl::Authenticate(
   }
 
   last_use_.Record(owner.token, now, address);
-  ToProto(owner.token, now, response->mutable_access_token());
-  ToProto(owner.bot_user, response->mutable_bot_user());
-  if (const auto* project = std::get_if<ProjectRecord>(&owner.resource)) {
-    ToProto(*project, response->mutable_project());
-  } else {
-    ToProto(std::get<GroupRecord>(owner.resource), response->mutable_group());
-  }
-  return absl::OkStatus();
+  return found;
 }
 
 // --- Bot users, scopes and the audit log ------------------------------------

@@ -137,4 +137,18 @@ void ToProto(const AuditEventRecord& event, v1::AuditEvent* out) {
   }
 }
 
+std::string EncodeAuthentication(const TokenOwnership& owner) {
+  v1::AuthenticateAccessTokenResponse response;
+  v1::AccessToken* token = response.mutable_access_token();
+  ToProto(owner.token, owner.token.create_time, token);
+  token->set_state(v1::AccessToken::STATE_ACTIVE);
+  ToProto(owner.bot_user, response.mutable_bot_user());
+  if (const auto* project = std::get_if<ProjectRecord>(&owner.resource)) {
+    ToProto(*project, response.mutable_project());
+  } else {
+    ToProto(std::get<GroupRecord>(owner.resource), response.mutable_group());
+  }
+  return response.SerializeAsString();
+}
+
 }  // namespace accesstokens

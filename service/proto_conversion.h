@@ -2,7 +2,10 @@
 #ifndef ACCESSTOKENS_SERVICE_PROTO_CONVERSION_H_
 #define ACCESSTOKENS_SERVICE_PROTO_CONVERSION_H_
 
+#include <string>
+
 #include "absl/time/time.h"
+#include "accesstokens/v1/access_token_service.pb.h"
 #include "accesstokens/v1/resources.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "storage/store.h"
@@ -17,6 +20,11 @@ void ToProto(const TokenRecord& token, absl::Time now, v1::AccessToken* out);
 void ToProto(const BotUserRecord& user, v1::BotUser* out);
 void ToProto(const ActorRecord& actor, v1::Actor* out);
 void ToProto(const AuditEventRecord& event, v1::AuditEvent* out);
+
+// Returns the serialized AuthenticateAccessTokenResponse of `owner` with
+// the token's state ACTIVE, the response of a successful authentication.
+// The caller checks that the token is active before sending it.
+std::string EncodeAuthentication(const TokenOwnership& owner);
 
 }  // namespace accesstokens
 

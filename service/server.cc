@@ -15,6 +15,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "service/proto_conversion.h"
 #include "storage/status_macros.h"
 
 namespace accesstokens {
@@ -215,6 +216,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   store_options.path = options.database_path;
   store_options.email_domain = options.email_domain;
   store_options.token_cache_entries = options.auth_cache_entries;
+  store_options.encode_authentication = EncodeAuthentication;
   store_options.synchronous = !options.benchmark_unsafe_no_sync;
   store_options.busy_timeout = options.busy_timeout;
   ACCESSTOKENS_ASSIGN_OR_RETURN(server->store_,

@@ -54,7 +54,7 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
                          std::unique_ptr<SqliteConnection> writer_connection)
     : options_(std::move(options)),
       schema_version_(schema_version),
-      cache_(options_.token_cache_entries),
+      cache_(options_.token_cache_entries, options_.encode_authentication),
       writer_(std::make_unique<SqliteWriter>(
           std::move(writer_connection), options_.max_batch_size,
           [this] { return ReopenWriter(); },
@@ -270,13 +270,15 @@ SqliteStore::FindTokenByDigest(absl::string_view digest) {
   ACCESSTOKENS_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       TokenOwnership read, internal::ReadOwnershipByDigest(*reader, digest));
-  auto ownership = std::make_shared<const TokenOwnership>(std::move(read));
-  // Only tokens that can authenticate are worth keeping; expiry is checked
-  // on every use, so an expiring token may be kept too.
-  if (!ownership->token.revoke_time.has_value() &&
-      !ownership->bot_user.blocked && ownership->resource_usable) {
-    cache_.Insert(ownership, generation);
+  // Only tokens that can authenticate are worth encoding and keeping;
+  // expiry is checked on every use, so an expiring token may be kept too.
+  const bool usable = !read.token.revoke_time.has_value() &&
+                      !read.bot_user.blocked && read.resource_usable;
+  if (usable && options_.encode_authentication) {
+    read.encoded_authentication = options_.encode_authentication(read);
   }
+  auto ownership = std::make_shared<const TokenOwnership>(std::move(read));
+  if (usable) cache_.Insert(ownership, generation);
   return ownership;
 }
 

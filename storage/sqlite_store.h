@@ -36,6 +36,11 @@ struct SqliteStoreOptions {
   // Most usable tokens kept in memory for authentication; 0 disables the
   // cache.
   size_t token_cache_entries = 20000;
+  // Fills TokenOwnership::encoded_authentication of the tokens that can
+  // authenticate, when they are read and when a recorded use changes a
+  // cached one. Runs on reader threads and on the writer thread. May be
+  // null.
+  TokenEncoder encode_authentication;
   // Whether each commit waits for the disk. Only benchmarks turn this off,
   // to measure what durability costs: without it, a power loss can undo
   // acknowledged writes, revocations included.

@@ -117,6 +117,11 @@ struct TokenOwnership {
   bool resource_usable = true;
   // The digest stored for the token.
   std::string digest;
+  // The serialized AuthenticateAccessTokenResponse of this token, set when
+  // the store has an encoder (SqliteStoreOptions::encode_authentication)
+  // and the token can authenticate. Kept with the token in the cache, so
+  // that a cached token needs no conversion or serialization per call.
+  std::string encoded_authentication;
 };
 
 // The user on whose behalf a change is made: a human user with an access

@@ -1,12 +1,14 @@
 #include "storage/token_cache.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 
 namespace accesstokens {
 
-TokenCache::TokenCache(size_t capacity) : capacity_(capacity) {}
+TokenCache::TokenCache(size_t capacity, TokenEncoder encode)
+    : capacity_(capacity), encode_(std::move(encode)) {}
 
 uint64_t TokenCache::generation() const {
   absl::MutexLock lock(&mu_);
@@ -79,15 +81,36 @@ void TokenCache::InvalidateAll() {
 }
 
 void TokenCache::RecordUses(absl::Span<const TokenUse> uses) {
+  struct Change {
+    const TokenUse* use;
+    std::shared_ptr<const TokenOwnership> cached;
+    std::shared_ptr<const TokenOwnership> updated;
+  };
+  std::vector<Change> changes;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const TokenUse& use : uses) {
+      auto id = digest_by_id_.find(use.token_id);
+      if (id == digest_by_id_.end()) continue;
+      changes.push_back({&use, by_digest_.find(id->second)->second, nullptr});
+    }
+  }
+
+  for (Change& change : changes) {
+    auto updated = std::make_shared<TokenOwnership>(*change.cached);
+    updated->token.last_use_time = change.use->time;
+    updated->token.last_use_addresses = change.use->addresses;
+    if (encode_) updated->encoded_authentication = encode_(*updated);
+    change.updated = std::move(updated);
+  }
+
+  // A token invalidated or read again meanwhile keeps what replaced it.
   absl::MutexLock lock(&mu_);
-  for (const TokenUse& use : uses) {
-    auto id = digest_by_id_.find(use.token_id);
-    if (id == digest_by_id_.end()) continue;
-    auto entry = by_digest_.find(id->second);
-    auto updated = std::make_shared<TokenOwnership>(*entry->second);
-    updated->token.last_use_time = use.time;
-    updated->token.last_use_addresses = use.addresses;
-    entry->second = std::move(updated);
+  for (Change& change : changes) {
+    auto entry = by_digest_.find(change.cached->digest);
+    if (entry != by_digest_.end() && entry->second == change.cached) {
+      entry->second = std::move(change.updated);
+    }
   }
 }
 

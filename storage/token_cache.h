@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -27,10 +28,14 @@
 
 namespace accesstokens {
 
+// Returns TokenOwnership::encoded_authentication for a token.
+using TokenEncoder = std::function<std::string(const TokenOwnership&)>;
+
 class TokenCache {
  public:
-  // Holds at most `capacity` tokens; 0 disables the cache.
-  explicit TokenCache(size_t capacity);
+  // Holds at most `capacity` tokens; 0 disables the cache. RecordUses()
+  // encodes the tokens it changes with `encode`, if not null.
+  explicit TokenCache(size_t capacity, TokenEncoder encode = nullptr);
 
   // Returns the current generation, to pass to Insert() after a read.
   uint64_t generation() const;
@@ -49,13 +54,16 @@ class TokenCache {
   // Drops every token, after a change to groups or projects.
   void InvalidateAll();
 
-  // Updates the last use of each of these tokens that is cached.
+  // Updates the last use of each of these tokens that is cached, and
+  // encodes them again. Encodes outside the lock, so that authentications
+  // do not wait for it.
   void RecordUses(absl::Span<const TokenUse> uses);
 
   size_t size() const;
 
  private:
   const size_t capacity_;
+  const TokenEncoder encode_;
 
   mutable absl::Mutex mu_;
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;

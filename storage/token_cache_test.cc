@@ -1,5 +1,9 @@
 #include "storage/token_cache.h"
 
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 
 namespace accesstokens {
@@ -85,6 +89,31 @@ TEST(TokenCacheTest, RecordUseUpdatesCachedToken) {
   EXPECT_EQ(cache.Find("digest-1")->token.last_use_time, when);
   EXPECT_EQ(cache.Find("digest-1")->token.last_use_addresses,
             std::vector<std::string>{"10.0.0.1"});
+}
+
+TEST(TokenCacheTest, RecordUseEncodesTokenAgain) {
+  TokenCache cache(10, [](const TokenOwnership& owner) {
+    return absl::StrJoin(owner.token.last_use_addresses, ",");
+  });
+  cache.Insert(Owner(1), cache.generation());
+  cache.RecordUses({TokenUse{1, absl::FromUnixSeconds(1000),
+                             {"10.0.0.1", "10.0.0.2"}}});
+  EXPECT_EQ(cache.Find("digest-1")->encoded_authentication,
+            "10.0.0.1,10.0.0.2");
+}
+
+TEST(TokenCacheTest, RecordUseKeepsTokenReadWhileEncoding) {
+  // The encoder runs outside the lock; a read that caches the token in the
+  // meantime carries newer state and stays.
+  std::unique_ptr<TokenCache> cache;
+  const std::shared_ptr<const TokenOwnership> reread = Owner(1);
+  cache = std::make_unique<TokenCache>(10, [&](const TokenOwnership&) {
+    cache->Insert(reread, cache->generation());
+    return std::string("encoded");
+  });
+  cache->Insert(Owner(1), cache->generation());
+  cache->RecordUses({TokenUse{1, absl::FromUnixSeconds(1000), {}}});
+  EXPECT_EQ(cache->Find("digest-1"), reread);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "service/policy.h"
@@ -493,39 +494,61 @@ TEST_F(BadInputTest, MaxRequestBytesFlagSetsTheLimit) {
             grpc::StatusCode::RESOURCE_EXHAUSTED);
 }
 
+// Sends `body` as the request of `method` and returns the call's status.
+grpc::Status CallWithBody(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& method, absl::string_view body) {
+  grpc::GenericStub stub(channel);
+  grpc::Slice slice(body.data(), body.size());
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::ClientContext context;
+  grpc::CompletionQueue queue;
+  auto call = stub.PrepareUnaryCall(
+      &context, "/accesstokens.v1.AccessTokenService/" + method, request,
+      &queue);
+  call->StartCall();
+  grpc::Status status;
+  call->Finish(&response, &status, nullptr);
+  void* tag;
+  bool ok;
+  EXPECT_TRUE(queue.Next(&tag, &ok));
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  return status;
+}
+
+// Truncated, with a field of a wrong wire type, and with invalid UTF-8 in
+// a string field (group.display_name, client_address).
+constexpr absl::string_view kUnparsableBodies[] = {
+    absl::string_view("\x08", 1),
+    absl::string_view("\x12\x05\x0a\x03", 4),
+    absl::string_view("\x12\x04\x1a\x02\xc3\x28", 6),
+};
+
 TEST_F(BadInputTest, UnparsableRequestsNeverReachTheService) {
-  // Truncated, with a field of a wrong wire type, and with invalid UTF-8 in
-  // a string field (group.display_name).
-  const std::string bodies[] = {
-      std::string("\x08", 1),
-      std::string("\x12\x05\x0a\x03", 4),
-      std::string("\x12\x04\x1a\x02\xc3\x28", 6),
-  };
-  grpc::GenericStub stub(server_->NewChannel());
-  for (const std::string& body : bodies) {
-    grpc::Slice slice(body);
-    grpc::ByteBuffer request(&slice, 1);
-    grpc::ByteBuffer response;
-    grpc::ClientContext context;
-    grpc::CompletionQueue queue;
-    auto call = stub.PrepareUnaryCall(
-        &context, "/accesstokens.v1.AccessTokenService/CreateGroup", request,
-        &queue);
-    call->StartCall();
-    grpc::Status status;
-    call->Finish(&response, &status, nullptr);
-    void* tag;
-    bool ok;
-    ASSERT_TRUE(queue.Next(&tag, &ok));
+  for (absl::string_view body : kUnparsableBodies) {
+    const grpc::Status status =
+        CallWithBody(server_->NewChannel(), "CreateGroup", body);
     // gRPC 1.51's callback API rejects a request that it cannot parse
     // with UNIMPLEMENTED and no message, before any handler runs.
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
         << testing::Describe(status);
-    queue.Shutdown();
-    while (queue.Next(&tag, &ok)) {
-    }
   }
   EXPECT_EQ(CountRows("groups"), 1);
+}
+
+TEST_F(BadInputTest, UnparsableAuthenticationIsInvalidArgument) {
+  // AuthenticateAccessToken parses its request itself.
+  for (absl::string_view body : kUnparsableBodies) {
+    const grpc::Status status =
+        CallWithBody(server_->NewChannel(), "AuthenticateAccessToken", body);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << testing::Describe(status);
+    EXPECT_EQ(status.error_message(),
+              "the request (" + std::to_string(body.size()) +
+                  " bytes) is not a valid AuthenticateAccessTokenRequest");
+  }
 }
 
 TEST_F(BadInputTest, MetadataAboveTheLimitOfGrpcIsRejected) {

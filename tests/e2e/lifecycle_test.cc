@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/testing/server_fixture.h"
 
@@ -82,6 +83,25 @@ TEST_F(LifecycleTest, LastUseIsWrittenAtMostOnceAMinute) {
   ASSERT_EQ(token.last_use_addresses_size(), 2);
   EXPECT_EQ(token.last_use_addresses(0), "198.51.100.1");
   EXPECT_EQ(token.last_use_addresses(1), "203.0.113.7");
+}
+
+TEST_F(LifecycleTest, CachedResponseShowsLastUse) {
+  // The first authentication reads the token and caches it; its use is
+  // written after the answer.
+  auto first = AuthenticateFrom("203.0.113.7");
+  ASSERT_TRUE(first.ok()) << first.status;
+  EXPECT_FALSE(first.response.access_token().has_last_use_time());
+  WaitForWrites();
+
+  // The second comes from the cache, which the write updated.
+  auto second = AuthenticateFrom("203.0.113.7");
+  ASSERT_TRUE(second.ok()) << second.status;
+  const v1::AccessToken stored = Reload();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      second.response.access_token(), stored))
+      << second.response.access_token().DebugString() << "\nvs\n"
+      << stored.DebugString();
+  EXPECT_EQ(second.response.project().name(), "projects/1");
 }
 
 TEST_F(LifecycleTest, LastUseDefaultsToCallerAddress) {
