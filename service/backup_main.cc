@@ -7,10 +7,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/time/time.h"
 #include "glog/logging.h"
+#include "service/flags_help.h"
 #include "storage/sqlite_backup.h"
 
 ABSL_FLAG(std::string, db, "data/accesstokens.db",
@@ -40,18 +39,13 @@ constexpr int kInvalidFlags = 2;
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view path) {
-    return absl::EndsWith(path, "backup_main.cc");
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "Writes a consistent copy of an accesstokens database, as it was when "
       "the backup began, while the server keeps serving.\n"
       "Usage: accesstokens-backup --db=data/accesstokens.db --out=FILE "
       "[--overwrite]\n"
       "Exit codes: 0 copied, 1 failed, 2 invalid flags.");
+  accesstokens::HandleHelpFlag(argc, argv, "service/backup_main.cc");
   absl::ParseCommandLine(argc, argv);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);

@@ -9,12 +9,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "glog/logging.h"
 #include "service/clock.h"
+#include "service/flags_help.h"
 #include "service/server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -42,8 +41,8 @@ ABSL_FLAG(int, auth_failure_limit, 20,
 ABSL_FLAG(int, auth_cache_entries, 20000,
           "Maximum number of tokens kept in memory so that authenticating "
           "them again "
-          "needs no database read; each takes roughly 1 KB (an estimate from "
-          "the record sizes). 0 turns the cache off. "
+          "needs no database read; each takes roughly 1.5 KB (an estimate "
+          "from the record and response sizes). 0 turns the cache off. "
           "Revocations drop their tokens from it before they are answered.");
 ABSL_FLAG(bool, benchmark_unsafe_no_sync, false,
           "For benchmarks only: commit without waiting for the disk "
@@ -90,18 +89,11 @@ ABSL_FLAG(int, log_verbosity, 0,
           "change; 1 adds failed authentications.");
 
 int main(int argc, char** argv) {
-  // --help lists the flags of this file; absl would look for a file named
-  // after the binary.
-  absl::FlagsUsageConfig usage;
-  usage.contains_help_flags = [](absl::string_view path) {
-    return absl::EndsWith(path, "server_main.cc");
-  };
-  usage.contains_helpshort_flags = usage.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "Serves the accesstokens gRPC API on a SQLite database.\n"
       "Usage: accesstokens-server [--listen=127.0.0.1:50051] "
       "[--db=data/accesstokens.db] [flags]");
+  accesstokens::HandleHelpFlag(argc, argv, "service/server_main.cc");
   absl::ParseCommandLine(argc, argv);
   FLAGS_logtostderr = true;
   FLAGS_v = absl::GetFlag(FLAGS_log_verbosity);

@@ -208,6 +208,9 @@ TEST(BackupFlagsTest, InvalidFlagsExitWithTwo) {
 
 TEST(BackupFlagsTest, HelpExplainsEveryFlag) {
   const ProcessOutput result = RunBackup({"--help"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(absl::StartsWith(result.out, "Writes a consistent copy"))
+      << result.out;
   for (const char* flag : {"--db", "--out", "--overwrite", "--pages_per_step",
                            "--step_pause_ms", "--busy_timeout_ms"}) {
     EXPECT_TRUE(absl::StrContains(result.out + result.err, flag))

@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -30,6 +31,13 @@ using ::accesstokens::testing::TempDir;
 
 TEST(ServerFlagsTest, HelpExplainsEveryFlag) {
   const ProcessResult result = RunServerBinary({"--help"});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(absl::StartsWith(
+      result.output, "Serves the accesstokens gRPC API on a SQLite database."))
+      << result.output;
+  EXPECT_FALSE(absl::StrContains(result.output, "server_main.cc"))
+      << result.output;
+
   for (const char* flag :
        {"--listen", "--db", "--secret_key_file", "--email_domain",
         "--token_prefix", "--max_token_lifetime_days",
@@ -38,8 +46,18 @@ TEST(ServerFlagsTest, HelpExplainsEveryFlag) {
     EXPECT_TRUE(absl::StrContains(result.output, flag))
         << flag << " missing from --help:\n" << result.output;
   }
-  EXPECT_TRUE(absl::StrContains(result.output, "in days"));
-  EXPECT_TRUE(absl::StrContains(result.output, "Seconds that calls"));
+  EXPECT_TRUE(absl::StrContains(result.output,
+                                "--listen (default: \"127.0.0.1:50051\")"))
+      << result.output;
+  EXPECT_TRUE(absl::StrContains(result.output,
+                                "--auth_cache_entries (default: 20000)"))
+      << result.output;
+
+  // Help texts are wrapped at 80 columns, each line indented by 6 spaces.
+  const std::string unwrapped =
+      absl::StrReplaceAll(result.output, {{"\n      ", " "}});
+  EXPECT_TRUE(absl::StrContains(unwrapped, "in days"));
+  EXPECT_TRUE(absl::StrContains(unwrapped, "Seconds that calls"));
 }
 
 TEST(ServerFlagsTest, InvalidValuesStopTheServerWithAReason) {
