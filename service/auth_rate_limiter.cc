@@ -1,6 +1,5 @@
 #include "service/auth_rate_limiter.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/cord.h"
@@ -13,7 +12,7 @@ namespace accesstokens {
 namespace {
 
 // Number of addresses tracked before the first sweep of ended windows.
-constexpr size_t kFirstSweepAt = 100000;
+constexpr size_t kFirstSweepAfter = 100000;
 
 }  // namespace
 
@@ -47,7 +46,7 @@ std::string EncodeRetryInfo(absl::Duration delay) {
 }
 
 AuthRateLimiter::AuthRateLimiter(int limit, absl::Duration window)
-    : limit_(limit), window_(window), sweep_at_(kFirstSweepAt) {}
+    : limit_(limit), window_(window), sweeps_(kFirstSweepAfter) {}
 
 absl::Status AuthRateLimiter::Check(absl::string_view address,
                                     absl::Time now) {
@@ -89,9 +88,9 @@ void AuthRateLimiter::RecordFailure(absl::string_view address,
   Window& window = it->second;
   if (now - window.start >= window_) window = Window{now, 0, false};
   ++window.failures;
-  if (inserted && windows_.size() > sweep_at_) {
+  if (inserted && sweeps_.Due(windows_.size())) {
     ForgetEndedWindows(now);
-    sweep_at_ = std::max(kFirstSweepAt, 2 * windows_.size());
+    sweeps_.Swept(windows_.size());
   }
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/sweep_schedule.h"
 
 namespace accesstokens {
 
@@ -52,10 +53,8 @@ class AuthRateLimiter {
 
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Window> windows_ ABSL_GUARDED_BY(mu_);
-  // Size of windows_ at which the next sweep of ended windows runs. After a
-  // sweep it is twice the remaining size, so that sweeping costs a bounded
-  // amount per failure even when every window is still running.
-  size_t sweep_at_ ABSL_GUARDED_BY(mu_);
+  // When to sweep ended windows out of windows_.
+  SweepSchedule sweeps_ ABSL_GUARDED_BY(mu_);
 };
 
 // Returns the serialized google.rpc.RetryInfo for `delay`.

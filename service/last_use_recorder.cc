@@ -9,7 +9,7 @@ namespace accesstokens {
 namespace {
 
 // Number of submissions kept before old ones are first forgotten.
-constexpr size_t kFirstForgetAt = 100000;
+constexpr size_t kFirstForgetAfter = 100000;
 
 }  // namespace
 
@@ -18,7 +18,7 @@ LastUseRecorder::LastUseRecorder(Store* store, absl::Duration interval,
     : store_(store),
       interval_(interval),
       uses_per_second_(uses_per_second),
-      forget_at_(kFirstForgetAt),
+      forgets_(kFirstForgetAfter),
       budget_(uses_per_second) {}
 
 LastUseRecorder::~LastUseRecorder() {
@@ -61,9 +61,9 @@ void LastUseRecorder::Record(const TokenRecord& token, absl::Time now,
       if (now - it->second < interval_) return;
       it->second = now;
     }
-    if (submitted_.size() > forget_at_) {
+    if (forgets_.Due(submitted_.size())) {
       ForgetOldSubmissions(now);
-      forget_at_ = std::max(kFirstForgetAt, 2 * submitted_.size());
+      forgets_.Swept(submitted_.size());
     }
 
     budget_ -= 1;

@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/sweep_schedule.h"
 #include "storage/store.h"
 
 namespace accesstokens {
@@ -64,10 +65,8 @@ class LastUseRecorder {
   // Token id to the time of its latest queued write, for the writes that
   // the store may not have committed yet.
   absl::flat_hash_map<int64_t, absl::Time> submitted_ ABSL_GUARDED_BY(mu_);
-  // Size of submitted_ at which old submissions are next forgotten: twice
-  // the size left after the last time, so that this costs a bounded amount
-  // per use even when every submission is recent.
-  size_t forget_at_ ABSL_GUARDED_BY(mu_);
+  // When to forget old submissions.
+  SweepSchedule forgets_ ABSL_GUARDED_BY(mu_);
   // While the budget is used up: the time, in microseconds since the Unix
   // epoch, at which it contains one use again. Lets Record() return without
   // taking mu_ until then.
