@@ -14,7 +14,7 @@ namespace accesstokens {
 
 class SweepSchedule {
  public:
-  // Schedules the first sweep for when the map holds more than `first`
+  // Schedules the first sweep for when the map contains more than `first`
   // entries.
   explicit SweepSchedule(size_t first) : first_(first), next_(first) {}
 

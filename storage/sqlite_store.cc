@@ -270,8 +270,8 @@ SqliteStore::FindTokenByDigest(absl::string_view digest) {
   ACCESSTOKENS_ASSIGN_OR_RETURN(Reader reader, AcquireReader());
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       TokenOwnership read, internal::ReadOwnershipByDigest(*reader, digest));
-  // Only tokens that can authenticate are worth encoding and keeping;
-  // expiry is checked on every use, so an expiring token may be kept too.
+  // Only tokens that can authenticate are worth encoding and keeping.
+  // Expiry is checked on every use, so an expiring token may be kept too.
   const bool usable = !read.token.revoke_time.has_value() &&
                       !read.bot_user.blocked && read.resource_usable;
   if (usable && options_.encode_authentication) {

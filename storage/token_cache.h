@@ -33,7 +33,7 @@ using TokenEncoder = std::function<std::string(const TokenOwnership&)>;
 
 class TokenCache {
  public:
-  // Holds at most `capacity` tokens; 0 disables the cache. RecordUses()
+  // Keeps at most `capacity` tokens, and 0 disables the cache. RecordUses()
   // encodes the tokens it changes with `encode`, if not null.
   explicit TokenCache(size_t capacity, TokenEncoder encode = nullptr);
 

@@ -103,8 +103,8 @@ TEST(TokenCacheTest, RecordUseEncodesTokenAgain) {
 }
 
 TEST(TokenCacheTest, RecordUseKeepsTokenReadWhileEncoding) {
-  // The encoder runs outside the lock; a read that caches the token in the
-  // meantime carries newer state and stays.
+  // The encoder runs outside the lock, so a read can cache the token
+  // meanwhile. That read has newer state and stays.
   std::unique_ptr<TokenCache> cache;
   const std::shared_ptr<const TokenOwnership> reread = Owner(1);
   cache = std::make_unique<TokenCache>(10, [&](const TokenOwnership&) {

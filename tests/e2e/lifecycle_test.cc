@@ -86,8 +86,8 @@ TEST_F(LifecycleTest, LastUseIsWrittenAtMostOnceAMinute) {
 }
 
 TEST_F(LifecycleTest, CachedResponseShowsLastUse) {
-  // The first authentication reads the token and caches it; its use is
-  // written after the answer.
+  // The first authentication reads and caches the token. Its use is
+  // written after the response.
   auto first = AuthenticateFrom("203.0.113.7");
   ASSERT_TRUE(first.ok()) << first.status;
   EXPECT_FALSE(first.response.access_token().has_last_use_time());
