@@ -237,14 +237,17 @@ BotUserRecord ColumnUser(const SqliteStatement& statement, int first) {
 absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
     SqliteConnection& db, absl::string_view digest) {
   // One statement for the token, its bot user and its project or group, so
-  // that authentication costs one indexed lookup and a few joins.
+  // that authentication costs one indexed lookup and a few joins. Each
+  // b-tree it reads can cost a disk read, so the bot's latest token comes
+  // from its membership, as in ACCESSTOKENS_USER_QUERY.
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       SqliteStatement statement,
       db.Prepare(
           "SELECT " ACCESSTOKENS_TOKEN_COLUMNS_OF_T
           ", u.id, u.username, u.email, u.display_name, u.project_id, "
           "u.group_id, u.blocked, u.purge_time, m.access_level, "
-          "(SELECT max(c.id) FROM access_tokens c WHERE c.user_id = u.id), "
+          "coalesce(m.token_id, "
+          "(SELECT max(c.id) FROM access_tokens c WHERE c.user_id = u.id)), "
           "u.create_time, "
           "t.digest, "
           "p.id, p.group_id, p.display_name, p.state, p.create_time, "

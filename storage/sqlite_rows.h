@@ -27,11 +27,13 @@ inline constexpr int kTokenColumnCount = 17;
 inline constexpr int kUserColumnCount = 11;
 
 // The query that ColumnUser() reads, up to its WHERE clause. A bot's
-// current token is its latest one.
+// current token is its latest one, stored in memberships.token_id. Only a
+// bot without a membership needs the scan of its tokens.
 #define ACCESSTOKENS_USER_QUERY                                              \
   "SELECT u.id, u.username, u.email, u.display_name, u.project_id, "         \
   "u.group_id, u.blocked, u.purge_time, m.access_level, "                    \
-  "(SELECT max(t.id) FROM access_tokens t WHERE t.user_id = u.id), "         \
+  "coalesce(m.token_id, "                                                    \
+  "(SELECT max(t.id) FROM access_tokens t WHERE t.user_id = u.id)), "        \
   "u.create_time "                                                           \
   "FROM users u LEFT JOIN memberships m ON m.user_id = u.id "
 

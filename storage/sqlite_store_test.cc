@@ -520,6 +520,35 @@ TEST_F(SqliteStoreTest, RotationKeepsBotAndLinksTokens) {
             rotated->next.id);
 }
 
+// Authentication takes the bot's current token from its membership, and
+// from the bot's tokens once the membership has ended.
+TEST_F(SqliteStoreTest, OwnershipNamesBotsLatestToken) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  absl::StatusOr<CreatedAccessToken> created =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(created.ok());
+  absl::StatusOr<RotatedAccessToken> rotated =
+      Rotate(TokenKey{kProject1, created->token.id}, 1);
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  const int64_t latest = rotated->next.id;
+
+  for (int n : {0, 1}) {
+    absl::StatusOr<std::shared_ptr<const TokenOwnership>> found =
+        store_->FindTokenByDigest(Digest(n));
+    ASSERT_TRUE(found.ok()) << found.status();
+    EXPECT_EQ((*found)->bot_user.token_id, latest) << "digest " << n;
+  }
+
+  ASSERT_TRUE(Revoke(kProject1, latest).ok());
+  for (int n : {0, 1}) {
+    absl::StatusOr<std::shared_ptr<const TokenOwnership>> found =
+        store_->FindTokenByDigest(Digest(n));
+    ASSERT_TRUE(found.ok()) << found.status();
+    EXPECT_FALSE((*found)->bot_user.membership_access_level.has_value());
+    EXPECT_EQ((*found)->bot_user.token_id, latest) << "digest " << n;
+  }
+}
+
 TEST_F(SqliteStoreTest, ReusedRotatedSecretRevokesFamily) {
   ASSERT_TRUE(CreateProject(1).ok());
   absl::StatusOr<CreatedAccessToken> created =
