@@ -30,6 +30,18 @@ bool IsRefusal(const absl::Status& status) {
   }
 }
 
+// Sets the pragmas that only the writer connection needs.
+absl::Status ConfigureWriter(SqliteConnection& writer, bool synchronous) {
+  // Each write in a batch runs in its own savepoint, and SQLite first copies
+  // each page that a savepoint changes to a statement journal. In memory,
+  // that copy is a memcpy instead of a write to a temporary file.
+  ACCESSTOKENS_RETURN_IF_ERROR(writer.Execute("PRAGMA temp_store=MEMORY"));
+  if (!synchronous) {
+    ACCESSTOKENS_RETURN_IF_ERROR(writer.Execute("PRAGMA synchronous=OFF"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 // --- Opening and closing ----------------------------------------------------
@@ -43,8 +55,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     LOG(WARNING) << "synchronous=OFF: commits do not wait for the disk, so a "
                     "power loss can undo acknowledged writes; use this for "
                     "benchmarks only";
-    ACCESSTOKENS_RETURN_IF_ERROR(writer->Execute("PRAGMA synchronous=OFF"));
   }
+  ACCESSTOKENS_RETURN_IF_ERROR(ConfigureWriter(*writer, options.synchronous));
   ACCESSTOKENS_ASSIGN_OR_RETURN(int64_t version, MigrateSchema(*writer));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::move(options), version, std::move(writer)));
@@ -70,9 +82,7 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::ReopenWriter() {
   RetireReaders();
   ACCESSTOKENS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> writer,
                                 OpenExisting());
-  if (!options_.synchronous) {
-    ACCESSTOKENS_RETURN_IF_ERROR(writer->Execute("PRAGMA synchronous=OFF"));
-  }
+  ACCESSTOKENS_RETURN_IF_ERROR(ConfigureWriter(*writer, options_.synchronous));
   return writer;
 }
 
