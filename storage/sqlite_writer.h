@@ -52,8 +52,10 @@ class SqliteWriter {
       absl::AnyInvocable<absl::StatusOr<std::unique_ptr<SqliteConnection>>()>;
 
   // Log size in pages at which a checkpoint starts beside the writer, and
-  // at which the writer checkpoints itself.
-  static constexpr int kCheckpointFrames = 1000;
+  // at which the writer checkpoints itself. A checkpoint copies each page
+  // once, however many commits in the log changed it, so a longer log
+  // means fewer copies of the pages that every batch changes.
+  static constexpr int kCheckpointFrames = 4000;
   static constexpr int kForceCheckpointFrames = 16000;
 
   // Starts the writer thread. Batches hold at most `max_batch_size` items.
