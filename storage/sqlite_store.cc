@@ -1,5 +1,12 @@
 #include "storage/sqlite_store.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -36,10 +43,11 @@ absl::Status ConfigureWriter(SqliteConnection& writer, bool synchronous) {
   // each page that a savepoint changes to a statement journal. In memory,
   // that copy is a memcpy instead of a write to a temporary file.
   ACCESSTOKENS_RETURN_IF_ERROR(writer.Execute("PRAGMA temp_store=MEMORY"));
-  if (!synchronous) {
-    ACCESSTOKENS_RETURN_IF_ERROR(writer.Execute("PRAGMA synchronous=OFF"));
-  }
-  return absl::OkStatus();
+
+  // NORMAL still syncs around checkpoints and when the log starts over.
+  // SqliteStore::FlushLog() syncs the log after the commits instead.
+  return writer.Execute(synchronous ? "PRAGMA synchronous=NORMAL"
+                                    : "PRAGMA synchronous=OFF");
 }
 
 }  // namespace
@@ -56,8 +64,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
                     "power loss can undo acknowledged writes; use this for "
                     "benchmarks only";
   }
-  ACCESSTOKENS_RETURN_IF_ERROR(ConfigureWriter(*writer, options.synchronous));
   ACCESSTOKENS_ASSIGN_OR_RETURN(int64_t version, MigrateSchema(*writer));
+  ACCESSTOKENS_RETURN_IF_ERROR(ConfigureWriter(*writer, options.synchronous));
   return std::unique_ptr<SqliteStore>(
       new SqliteStore(std::move(options), version, std::move(writer)));
 }
@@ -70,7 +78,11 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
       writer_(std::make_unique<SqliteWriter>(
           std::move(writer_connection), options_.max_batch_size,
           [this] { return ReopenWriter(); },
-          [this] { return OpenExisting(); })) {}
+          [this] { return OpenExisting(); },
+          options_.synchronous ? SqliteWriter::Flush([this] {
+            return FlushLog();
+          })
+                               : nullptr)) {}
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenExisting()
     const {
@@ -84,6 +96,48 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::ReopenWriter() {
                                 OpenExisting());
   ACCESSTOKENS_RETURN_IF_ERROR(ConfigureWriter(*writer, options_.synchronous));
   return writer;
+}
+
+absl::Status SqliteStore::FlushLog() {
+  // Closing a descriptor drops the process's POSIX locks on its file. SQLite
+  // locks the database and -shm files only, never the log.
+  const std::string log_path = options_.path + "-wal";
+  const int fd = open(log_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    // SQLite deletes the log only as its last connection closes, after
+    // copying the log into the database file and syncing that file.
+    if (errno == ENOENT) return absl::OkStatus();
+    return absl::ErrnoToStatus(errno, absl::StrCat("opening ", log_path));
+  }
+  struct stat log_info;
+  int rc = fstat(fd, &log_info);
+  if (rc == 0) rc = fdatasync(fd);
+  const int sync_error = errno;
+  close(fd);
+  if (rc != 0) {
+    return absl::ErrnoToStatus(sync_error,
+                               absl::StrCat("syncing ", log_path));
+  }
+  if (log_info.st_ino == synced_log_inode_) return absl::OkStatus();
+
+  // A new log's directory entry must reach the disk too, or a power loss
+  // can lose the whole file. SQLite syncs the directory of a log it created
+  // at the log's first sync, which FlushLog() now does instead.
+  std::string directory = std::filesystem::path(options_.path).parent_path();
+  if (directory.empty()) directory = ".";
+  const int directory_fd = open(directory.c_str(), O_RDONLY | O_CLOEXEC);
+  if (directory_fd < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("opening ", directory));
+  }
+  rc = fsync(directory_fd);
+  const int directory_error = errno;
+  close(directory_fd);
+  if (rc != 0) {
+    return absl::ErrnoToStatus(directory_error,
+                               absl::StrCat("syncing ", directory));
+  }
+  synced_log_inode_ = log_info.st_ino;
+  return absl::OkStatus();
 }
 
 SqliteStore::~SqliteStore() {

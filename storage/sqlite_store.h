@@ -3,9 +3,11 @@
 #ifndef ACCESSTOKENS_STORAGE_SQLITE_STORE_H_
 #define ACCESSTOKENS_STORAGE_SQLITE_STORE_H_
 
+#include <sys/types.h>
+
 #include <cstddef>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,9 +43,10 @@ struct SqliteStoreOptions {
   // cached one. Runs on reader threads and on the writer thread. May be
   // null.
   TokenEncoder encode_authentication;
-  // Whether each commit waits for the disk. Only benchmarks turn this off,
-  // to measure what durability costs: without it, a power loss can undo
-  // acknowledged writes, revocations included.
+  // Whether a write's callback waits for the disk flush that covers it.
+  // Only benchmarks turn this off, to measure what durability costs:
+  // without it, a power loss can undo acknowledged writes, revocations
+  // included.
   bool synchronous = true;
 };
 
@@ -133,6 +136,11 @@ class SqliteStore final : public Store {
   // connection from writing.
   absl::StatusOr<std::unique_ptr<SqliteConnection>> ReopenWriter();
 
+  // Makes the write-ahead log durable, as synchronous=FULL does in each
+  // COMMIT, so that the writer's commits need not wait for it. Runs on the
+  // writer's flush thread only.
+  absl::Status FlushLog();
+
   // What a write does besides its change: the audit events it writes (the
   // operation may complete the primary event's target and related
   // resources, and add more), and the cached tokens it makes stale.
@@ -168,6 +176,10 @@ class SqliteStore final : public Store {
   int64_t reader_generation_ ABSL_GUARDED_BY(readers_mu_) = 0;
 
   TokenCache cache_;
+
+  // The inode of the log file whose directory entry FlushLog() has synced.
+  // Used by the flush thread only.
+  ino_t synced_log_inode_ = 0;
 
   // Declared last so that it is destroyed first, while the rest is intact.
   std::unique_ptr<SqliteWriter> writer_;

@@ -10,13 +10,15 @@ namespace accesstokens {
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection,
                            size_t max_batch_size, Reopen reopen,
-                           Reopen open_checkpointer)
+                           Reopen open_checkpointer, Flush flush)
     : connection_(std::move(connection)),
       max_batch_size_(max_batch_size),
       reopen_(std::move(reopen)),
-      checkpointer_(std::move(open_checkpointer)) {
+      checkpointer_(std::move(open_checkpointer)),
+      flush_(std::move(flush)) {
   WatchLogSize();
   thread_ = std::thread([this] { Run(); });
+  if (flush_ != nullptr) flush_thread_ = std::thread([this] { RunFlushes(); });
 }
 
 SqliteWriter::~SqliteWriter() {
@@ -25,6 +27,13 @@ SqliteWriter::~SqliteWriter() {
     stopping_ = true;
   }
   thread_.join();
+
+  if (!flush_thread_.joinable()) return;
+  {
+    absl::MutexLock lock(&flush_mu_);
+    flush_stopping_ = true;
+  }
+  flush_thread_.join();
 }
 
 void SqliteWriter::Submit(Work work, Completion completion) {
@@ -166,7 +175,54 @@ void SqliteWriter::RunBatch(std::vector<Item>& batch) {
   }
 
   for (size_t i = 0; i < batch.size(); ++i) {
-    batch[i].completion(batch_status.ok() ? outcomes[i] : batch_status);
+    Finish({std::move(batch[i].completion),
+            batch_status.ok() ? outcomes[i] : batch_status,
+            batch_status.ok()});
+  }
+}
+
+void SqliteWriter::Finish(Finished finished) {
+  if (flush_ == nullptr) {
+    std::move(finished.completion)(std::move(finished.status));
+    return;
+  }
+  absl::MutexLock lock(&flush_mu_);
+  unflushed_.push_back(std::move(finished));
+}
+
+void SqliteWriter::RunFlushes() {
+  std::vector<Finished> finished;
+  while (true) {
+    {
+      absl::MutexLock lock(&flush_mu_);
+      flush_mu_.Await(absl::Condition(
+          +[](SqliteWriter* writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+               writer->flush_mu_) {
+            return writer->flush_stopping_ || !writer->unflushed_.empty();
+          },
+          this));
+      if (unflushed_.empty()) return;  // Stopping, and nothing left.
+      finished.swap(unflushed_);
+    }
+
+    bool committed = false;
+    for (const Finished& item : finished) committed |= item.committed;
+    if (committed) {
+      // After a failed flush, the kernel may have dropped pages that readers
+      // have already seen, and a later flush can succeed without them. Only
+      // a restart, which recovers from what reached the disk, is safe.
+      const absl::Status flushed = flush_();
+      LOG_IF(FATAL, !flushed.ok())
+          << "flushing the write-ahead log failed: " << flushed
+          << "; stopping, because " << finished.size()
+          << " writes may not be durable. Check the disk, then restart the "
+             "server: it recovers the database from what reached the disk.";
+    }
+
+    for (Finished& item : finished) {
+      std::move(item.completion)(std::move(item.status));
+    }
+    finished.clear();
   }
 }
 

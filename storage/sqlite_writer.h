@@ -23,10 +23,18 @@ namespace accesstokens {
 // Runs write work items in submission order on one thread. All items that
 // are waiting when the thread becomes free form one batch: one transaction
 // in which each item runs inside its own savepoint. An item that fails is
-// rolled back alone, and the others still commit. Every item's completion
-// runs after the batch's COMMIT returned, so a caller gets OK only once its
-// change is durable. If the commit fails, every item of the batch fails
-// with that status.
+// rolled back alone, and the others still commit. If the commit fails,
+// every item of the batch fails with that status.
+//
+// Without a flush function, the connection's COMMIT makes a batch durable,
+// and the completions run right after it on the writer thread. With one,
+// the connection commits without waiting for the disk, and a flush thread
+// calls the function after each commit while the writer runs the next
+// batch. Completions then run on the flush thread once a flush that began
+// after their commit has ended, so a caller gets OK only once its change
+// is durable. Readers can see a batch before its flush ends, and a power
+// loss in that window undoes it, as it undoes any write whose caller has
+// not received a response yet. A failed flush stops the process.
 //
 // A connection that cannot write (see SqliteConnection::IsReadOnly) is
 // replaced with a new one before the next batch, so that writes resume
@@ -50,6 +58,8 @@ class SqliteWriter {
   // Opens a new connection to the same database.
   using Reopen =
       absl::AnyInvocable<absl::StatusOr<std::unique_ptr<SqliteConnection>>()>;
+  // Makes every commit that has returned so far durable.
+  using Flush = absl::AnyInvocable<absl::Status()>;
 
   // Log size in pages at which a checkpoint starts beside the writer, and
   // at which the writer checkpoints itself. A checkpoint copies each page
@@ -61,11 +71,14 @@ class SqliteWriter {
   // Starts the writer thread. Batches hold at most `max_batch_size` items.
   // `reopen` replaces a connection that cannot write; it runs on the writer
   // thread after the old connection has closed. `open_checkpointer` opens
-  // the connection of the checkpoints.
+  // the connection of the checkpoints. `flush`, if not null, runs on a
+  // thread of its own after commits (see above).
   SqliteWriter(std::unique_ptr<SqliteConnection> connection,
-               size_t max_batch_size, Reopen reopen, Reopen open_checkpointer);
+               size_t max_batch_size, Reopen reopen, Reopen open_checkpointer,
+               Flush flush = nullptr);
 
-  // Runs the items already submitted, then stops the thread.
+  // Runs the items already submitted and their completions, then stops the
+  // threads.
   ~SqliteWriter();
 
   SqliteWriter(const SqliteWriter&) = delete;
@@ -81,8 +94,22 @@ class SqliteWriter {
     Completion completion;
   };
 
+  // A completion with its item's outcome, waiting for a flush.
+  struct Finished {
+    Completion completion;
+    absl::Status status;
+    // Whether the item's batch committed, so that it needs the flush.
+    bool committed = false;
+  };
+
   void Run();
   void RunBatch(std::vector<Item>& batch);
+
+  // Runs the completion now, or hands it to the flush thread.
+  void Finish(Finished finished);
+
+  // The flush thread: flushes, then runs the completions that waited.
+  void RunFlushes();
 
   // Makes `connection_` report its log size to wal_frames_ after each
   // commit. This also turns off SQLite's own checkpoints after commits.
@@ -109,7 +136,13 @@ class SqliteWriter {
   std::deque<Item> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
+  Flush flush_;
+  absl::Mutex flush_mu_;
+  std::vector<Finished> unflushed_ ABSL_GUARDED_BY(flush_mu_);
+  bool flush_stopping_ ABSL_GUARDED_BY(flush_mu_) = false;
+
   std::thread thread_;
+  std::thread flush_thread_;  // Runs only with a flush function.
 };
 
 }  // namespace accesstokens

@@ -26,7 +26,8 @@ class SqliteWriterTest : public ::testing::Test {
     return connection.ok() ? *std::move(connection) : nullptr;
   }
 
-  std::unique_ptr<SqliteWriter> StartWriter() {
+  std::unique_ptr<SqliteWriter> StartWriter(
+      SqliteWriter::Flush flush = nullptr) {
     std::unique_ptr<SqliteConnection> connection = Connect();
     EXPECT_TRUE(
         connection->Execute("CREATE TABLE IF NOT EXISTS pages (bytes BLOB)")
@@ -35,7 +36,7 @@ class SqliteWriterTest : public ::testing::Test {
       return SqliteConnection::Open(path_, absl::Seconds(5));
     };
     return std::make_unique<SqliteWriter>(std::move(connection), 64, open,
-                                          open);
+                                          open, std::move(flush));
   }
 
   // Inserts one row of `bytes` bytes in a batch of its own and waits.
@@ -101,6 +102,78 @@ TEST_F(SqliteWriterTest, LogStaysBoundedUnderSustainedWrites) {
   const uintmax_t page_size = 4096 + 24;
   EXPECT_LE(FileSize("-wal"),
             (SqliteWriter::kForceCheckpointFrames + 1000) * page_size);
+}
+
+// The flush runs after the commit, so another connection can already read
+// the row, and the completion waits until the flush has ended.
+TEST_F(SqliteWriterTest, CompletionWaitsForFlush) {
+  absl::Notification flushing;
+  absl::Notification release;
+  absl::StatusOr<int64_t> rows_seen = absl::UnknownError("no flush ran");
+  std::unique_ptr<SqliteWriter> writer = StartWriter([&] {
+    rows_seen = Connect()->QueryInt64("SELECT count(*) FROM pages");
+    flushing.Notify();
+    release.WaitForNotification();
+    return absl::OkStatus();
+  });
+
+  absl::Notification done;
+  absl::Status result = absl::UnknownError("no completion ran");
+  writer->Submit(
+      [](SqliteConnection& db) {
+        return db.Execute("INSERT INTO pages (bytes) VALUES (x'00')");
+      },
+      [&](absl::Status status) {
+        result = status;
+        done.Notify();
+      });
+
+  flushing.WaitForNotification();
+  ASSERT_TRUE(rows_seen.ok()) << rows_seen.status();
+  EXPECT_EQ(*rows_seen, 1);
+  EXPECT_FALSE(done.HasBeenNotified());
+  release.Notify();
+  done.WaitForNotification();
+  EXPECT_TRUE(result.ok()) << result;
+}
+
+// A batch that rolled back changed nothing, so its completions run without
+// a flush.
+TEST_F(SqliteWriterTest, RolledBackBatchSkipsFlush) {
+  int flushes = 0;
+  std::unique_ptr<SqliteWriter> writer = StartWriter([&] {
+    ++flushes;
+    return absl::OkStatus();
+  });
+  absl::Notification done;
+  absl::Status result;
+  writer->Submit(
+      [](SqliteConnection& db) {
+        // Ends the batch's transaction, as SQLite does after an I/O error.
+        return db.Execute("ROLLBACK");
+      },
+      [&](absl::Status status) {
+        result = status;
+        done.Notify();
+      });
+  done.WaitForNotification();
+
+  EXPECT_EQ(result.code(), absl::StatusCode::kUnavailable) << result;
+  writer.reset();
+  EXPECT_EQ(flushes, 0);
+}
+
+// After a failed flush, writes that readers have seen may be lost, so the
+// writer stops the process rather than reply.
+TEST_F(SqliteWriterTest, FailedFlushStopsProcess) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        std::unique_ptr<SqliteWriter> writer =
+            StartWriter([] { return absl::DataLossError("disk gone"); });
+        (void)InsertRow(*writer, 10);
+      },
+      "flushing the write-ahead log failed: DATA_LOSS: disk gone");
 }
 
 }  // namespace

@@ -362,10 +362,10 @@ struct Page {
   bool has_more = false;  // True if records exist after the last one.
 };
 
-// Completion of an asynchronous write. It runs on the store's writer thread
-// after the change is durable, or after it failed and left nothing behind,
-// so it must be quick and must not call back into the store's writes and
-// wait for them.
+// Completion of an asynchronous write. It runs on a thread of the store's
+// writer after the change is durable, or after it failed and left nothing
+// behind, so it must be quick and must not call back into the store's
+// writes and wait for them.
 template <typename T>
 using WriteCallback = absl::AnyInvocable<void(absl::StatusOr<T>) &&>;
 
