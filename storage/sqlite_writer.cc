@@ -50,6 +50,7 @@ void SqliteWriter::Submit(Work work, Completion completion) {
 void SqliteWriter::Run() {
   std::vector<Item> batch;
   while (true) {
+    AwaitFlushes();
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
@@ -174,25 +175,42 @@ void SqliteWriter::RunBatch(std::vector<Item>& batch) {
                << " items failed: " << batch_status;
   }
 
+  std::vector<Finished> finished;
+  finished.reserve(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
-    Finish({std::move(batch[i].completion),
-            batch_status.ok() ? outcomes[i] : batch_status,
-            batch_status.ok()});
+    finished.push_back({std::move(batch[i].completion),
+                        batch_status.ok() ? outcomes[i] : batch_status,
+                        batch_status.ok()});
   }
+  Finish(std::move(finished));
 }
 
-void SqliteWriter::Finish(Finished finished) {
+void SqliteWriter::Finish(std::vector<Finished> batch) {
   if (flush_ == nullptr) {
-    std::move(finished.completion)(std::move(finished.status));
+    for (Finished& item : batch) {
+      std::move(item.completion)(std::move(item.status));
+    }
     return;
   }
   absl::MutexLock lock(&flush_mu_);
-  unflushed_.push_back(std::move(finished));
+  for (Finished& item : batch) unflushed_.push_back(std::move(item));
+  ++unflushed_batches_;
+  ++open_batches_;
+}
+
+void SqliteWriter::AwaitFlushes() {
+  if (flush_ == nullptr) return;
+  absl::MutexLock lock(&flush_mu_);
+  flush_mu_.Await(absl::Condition(
+      +[](SqliteWriter* writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+           writer->flush_mu_) { return writer->open_batches_ < 2; },
+      this));
 }
 
 void SqliteWriter::RunFlushes() {
   std::vector<Finished> finished;
   while (true) {
+    int batches = 0;
     {
       absl::MutexLock lock(&flush_mu_);
       flush_mu_.Await(absl::Condition(
@@ -203,6 +221,8 @@ void SqliteWriter::RunFlushes() {
           this));
       if (unflushed_.empty()) return;  // Stopping, and nothing left.
       finished.swap(unflushed_);
+      batches = unflushed_batches_;
+      unflushed_batches_ = 0;
     }
 
     bool committed = false;
@@ -223,6 +243,9 @@ void SqliteWriter::RunFlushes() {
       std::move(item.completion)(std::move(item.status));
     }
     finished.clear();
+
+    absl::MutexLock lock(&flush_mu_);
+    open_batches_ -= batches;
   }
 }
 

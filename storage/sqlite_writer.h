@@ -32,7 +32,8 @@ namespace accesstokens {
 // calls the function after each commit while the writer runs the next
 // batch. Completions then run on the flush thread once a flush that began
 // after their commit has ended, so a caller gets OK only once its change
-// is durable. Readers can see a batch before its flush ends, and a power
+// is durable. The writer commits at most one batch ahead of the flush, so
+// the writes that arrive during a flush still share one transaction. Readers can see a batch before its flush ends, and a power
 // loss in that window undoes it, as it undoes any write whose caller has
 // not received a response yet. A failed flush stops the process.
 //
@@ -105,8 +106,12 @@ class SqliteWriter {
   void Run();
   void RunBatch(std::vector<Item>& batch);
 
-  // Runs the completion now, or hands it to the flush thread.
-  void Finish(Finished finished);
+  // Runs the completions of a batch now, or hands them to the flush thread.
+  void Finish(std::vector<Finished> batch);
+
+  // Waits until at most one batch handed to the flush thread has completions
+  // that have not run.
+  void AwaitFlushes();
 
   // The flush thread: flushes, then runs the completions that waited.
   void RunFlushes();
@@ -138,7 +143,12 @@ class SqliteWriter {
 
   Flush flush_;
   absl::Mutex flush_mu_;
+  // Completions handed to the flush thread and not yet taken by it, and
+  // the number of batches they come from.
   std::vector<Finished> unflushed_ ABSL_GUARDED_BY(flush_mu_);
+  int unflushed_batches_ ABSL_GUARDED_BY(flush_mu_) = 0;
+  // Batches handed to the flush thread whose completions have not run.
+  int open_batches_ ABSL_GUARDED_BY(flush_mu_) = 0;
   bool flush_stopping_ ABSL_GUARDED_BY(flush_mu_) = false;
 
   std::thread thread_;

@@ -1,5 +1,8 @@
 #include "storage/sqlite_writer.h"
 
+#include <sqlite3.h>
+
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -26,12 +29,23 @@ class SqliteWriterTest : public ::testing::Test {
     return connection.ok() ? *std::move(connection) : nullptr;
   }
 
+  // Starts a writer that counts its commits in `commits`, if not null.
   std::unique_ptr<SqliteWriter> StartWriter(
-      SqliteWriter::Flush flush = nullptr) {
+      SqliteWriter::Flush flush = nullptr,
+      std::atomic<int>* commits = nullptr) {
     std::unique_ptr<SqliteConnection> connection = Connect();
     EXPECT_TRUE(
         connection->Execute("CREATE TABLE IF NOT EXISTS pages (bytes BLOB)")
             .ok());
+    if (commits != nullptr) {
+      sqlite3_commit_hook(
+          connection->handle(),
+          +[](void* count) {
+            ++*static_cast<std::atomic<int>*>(count);
+            return 0;
+          },
+          commits);
+    }
     auto open = [this]() -> absl::StatusOr<std::unique_ptr<SqliteConnection>> {
       return SqliteConnection::Open(path_, absl::Seconds(5));
     };
@@ -135,6 +149,57 @@ TEST_F(SqliteWriterTest, CompletionWaitsForFlush) {
   release.Notify();
   done.WaitForNotification();
   EXPECT_TRUE(result.ok()) << result;
+}
+
+// While a flush runs, the writer commits one more batch, and the writes
+// that arrive after it wait and then share one transaction.
+TEST_F(SqliteWriterTest, WriterStaysOneBatchAheadOfFlush) {
+  absl::Notification first_flush;
+  absl::Notification release;
+  std::atomic<int> flushes{0};
+  std::atomic<int> commits{0};
+  std::unique_ptr<SqliteWriter> writer = StartWriter(
+      [&] {
+        if (++flushes == 1) {
+          first_flush.Notify();
+          release.WaitForNotification();
+        }
+        return absl::OkStatus();
+      },
+      &commits);
+  std::atomic<int> done{0};
+  const auto submit = [&] {
+    writer->Submit(
+        [](SqliteConnection& db) {
+          return db.Execute("INSERT INTO pages (bytes) VALUES (x'00')");
+        },
+        [&](absl::Status status) {
+          EXPECT_TRUE(status.ok()) << status;
+          ++done;
+        });
+  };
+  const auto await_commits = [&](int count) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (commits < count && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    return commits.load();
+  };
+
+  submit();
+  first_flush.WaitForNotification();
+  submit();
+  ASSERT_EQ(await_commits(2), 2);
+  submit();
+  submit();
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(commits, 2);
+  EXPECT_EQ(done, 0);
+
+  release.Notify();
+  writer.reset();
+  EXPECT_EQ(done, 4);
+  EXPECT_EQ(commits, 3);
 }
 
 // A batch that rolled back changed nothing, so its completions run without
