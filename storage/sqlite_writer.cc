@@ -135,7 +135,14 @@ void SqliteWriter::RunBatch(std::vector<Item>& batch) {
   if (!connected.ok()) {
     LOG(ERROR) << "write batch of " << batch.size()
                << " items failed: " << connected;
-    for (Item& item : batch) item.completion(connected);
+    // Through Finish(), so that these completions still run after those of
+    // earlier batches.
+    std::vector<Finished> failed;
+    failed.reserve(batch.size());
+    for (Item& item : batch) {
+      failed.push_back({std::move(item.completion), connected, false});
+    }
+    Finish(std::move(failed));
     return;
   }
 

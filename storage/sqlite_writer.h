@@ -35,7 +35,8 @@ namespace accesstokens {
 // is durable. The writer commits at most one batch ahead of the flush, so
 // the writes that arrive during a flush still share one transaction. Readers can see a batch before its flush ends, and a power
 // loss in that window undoes it, as it undoes any write whose caller has
-// not received a response yet. A failed flush stops the process.
+// not received a response yet. A failed flush stops the process. Either
+// way, completions run in submission order.
 //
 // A connection that cannot write (see SqliteConnection::IsReadOnly) is
 // replaced with a new one before the next batch, so that writes resume
@@ -54,7 +55,7 @@ class SqliteWriter {
   // Changes the database through the writer's connection. Returns OK to
   // keep the item's changes, or an error to roll them back.
   using Work = absl::AnyInvocable<absl::Status(SqliteConnection&)>;
-  // Receives the item's final status, on the writer thread.
+  // Receives the item's final status, on the writer or the flush thread.
   using Completion = absl::AnyInvocable<void(absl::Status)>;
   // Opens a new connection to the same database.
   using Reopen =
