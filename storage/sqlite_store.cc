@@ -79,10 +79,9 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
           std::move(writer_connection), options_.max_batch_size,
           [this] { return ReopenWriter(); },
           [this] { return OpenExisting(); },
-          options_.synchronous ? SqliteWriter::Flush([this] {
-            return FlushLog();
-          })
-                               : nullptr)) {}
+          options_.synchronous
+              ? SqliteWriter::Flush([this] { return FlushLog(); })
+              : nullptr)) {}
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenExisting()
     const {
@@ -115,8 +114,7 @@ absl::Status SqliteStore::FlushLog() {
   const int sync_error = errno;
   close(fd);
   if (rc != 0) {
-    return absl::ErrnoToStatus(sync_error,
-                               absl::StrCat("syncing ", log_path));
+    return absl::ErrnoToStatus(sync_error, absl::StrCat("syncing ", log_path));
   }
   if (log_info.st_ino == synced_log_inode_) return absl::OkStatus();
 

@@ -33,10 +33,11 @@ namespace accesstokens {
 // batch. Completions then run on the flush thread once a flush that began
 // after their commit has ended, so a caller gets OK only once its change
 // is durable. The writer commits at most one batch ahead of the flush, so
-// the writes that arrive during a flush still share one transaction. Readers can see a batch before its flush ends, and a power
-// loss in that window undoes it, as it undoes any write whose caller has
-// not received a response yet. A failed flush stops the process. Either
-// way, completions run in submission order.
+// the writes that arrive during a flush still share one transaction.
+// Readers can see a batch before its flush ends, and a power loss in that
+// window undoes it, as it undoes any write whose caller has not received a
+// response yet. A failed flush stops the process. Either way, completions
+// run in submission order.
 //
 // A connection that cannot write (see SqliteConnection::IsReadOnly) is
 // replaced with a new one before the next batch, so that writes resume
