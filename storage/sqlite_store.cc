@@ -106,7 +106,8 @@ absl::Status SqliteStore::FlushLog() {
     // SQLite deletes the log only as its last connection closes, after
     // copying the log into the database file and syncing that file.
     if (errno == ENOENT) return absl::OkStatus();
-    return absl::ErrnoToStatus(errno, absl::StrCat("opening ", log_path));
+    return absl::ErrnoToStatus(errno,
+                               absl::StrCat("failed to open ", log_path));
   }
   struct stat log_info;
   int rc = fstat(fd, &log_info);
@@ -114,25 +115,27 @@ absl::Status SqliteStore::FlushLog() {
   const int sync_error = errno;
   close(fd);
   if (rc != 0) {
-    return absl::ErrnoToStatus(sync_error, absl::StrCat("syncing ", log_path));
+    return absl::ErrnoToStatus(sync_error,
+                               absl::StrCat("failed to sync ", log_path));
   }
   if (log_info.st_ino == synced_log_inode_) return absl::OkStatus();
 
   // A new log's directory entry must reach the disk too, or a power loss
-  // can lose the whole file. SQLite syncs the directory of a log it created
-  // at the log's first sync, which FlushLog() now does instead.
+  // can lose the whole file. SQLite syncs the directory of a new log only at
+  // the log's first sync, which synchronous=NORMAL can put off.
   std::string directory = std::filesystem::path(options_.path).parent_path();
   if (directory.empty()) directory = ".";
   const int directory_fd = open(directory.c_str(), O_RDONLY | O_CLOEXEC);
   if (directory_fd < 0) {
-    return absl::ErrnoToStatus(errno, absl::StrCat("opening ", directory));
+    return absl::ErrnoToStatus(errno,
+                               absl::StrCat("failed to open ", directory));
   }
   rc = fsync(directory_fd);
   const int directory_error = errno;
   close(directory_fd);
   if (rc != 0) {
     return absl::ErrnoToStatus(directory_error,
-                               absl::StrCat("syncing ", directory));
+                               absl::StrCat("failed to sync ", directory));
   }
   synced_log_inode_ = log_info.st_ino;
   return absl::OkStatus();

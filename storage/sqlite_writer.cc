@@ -238,6 +238,8 @@ void SqliteWriter::RunFlushes() {
       // After a failed flush, the kernel may have dropped pages that readers
       // have already seen, and a later flush can succeed without them. Only
       // a restart, which recovers from what reached the disk, is safe.
+      // NOTE: a full disk that fdatasync reports, rather than the write,
+      // also ends here and stops the server. No test runs a real failure.
       const absl::Status flushed = flush_();
       LOG_IF(FATAL, !flushed.ok())
           << "flushing the write-ahead log failed: " << flushed

@@ -73,6 +73,17 @@ class SqliteWriterTest : public ::testing::Test {
     return result;
   }
 
+  // Submits `sql` as one item. Its completion stores the status in `result`,
+  // then notifies `done`.
+  static void SubmitSql(SqliteWriter& writer, const char* sql,
+                        absl::Status* result, absl::Notification* done) {
+    writer.Submit([sql](SqliteConnection& db) { return db.Execute(sql); },
+                  [result, done](absl::Status status) {
+                    *result = status;
+                    done->Notify();
+                  });
+  }
+
   uintmax_t FileSize(const std::string& suffix) {
     std::error_code error;
     const uintmax_t size = std::filesystem::file_size(path_ + suffix, error);
@@ -133,14 +144,8 @@ TEST_F(SqliteWriterTest, CompletionWaitsForFlush) {
 
   absl::Notification done;
   absl::Status result = absl::UnknownError("no completion ran");
-  writer->Submit(
-      [](SqliteConnection& db) {
-        return db.Execute("INSERT INTO pages (bytes) VALUES (x'00')");
-      },
-      [&](absl::Status status) {
-        result = status;
-        done.Notify();
-      });
+  SubmitSql(*writer, "INSERT INTO pages (bytes) VALUES (x'00')", &result,
+            &done);
 
   flushing.WaitForNotification();
   ASSERT_TRUE(rows_seen.ok()) << rows_seen.status();
@@ -212,15 +217,8 @@ TEST_F(SqliteWriterTest, RolledBackBatchSkipsFlush) {
   });
   absl::Notification done;
   absl::Status result;
-  writer->Submit(
-      [](SqliteConnection& db) {
-        // Ends the batch's transaction, as SQLite does after an I/O error.
-        return db.Execute("ROLLBACK");
-      },
-      [&](absl::Status status) {
-        result = status;
-        done.Notify();
-      });
+  // Ends the batch's transaction, as SQLite does after an I/O error.
+  SubmitSql(*writer, "ROLLBACK", &result, &done);
   done.WaitForNotification();
 
   EXPECT_EQ(result.code(), absl::StatusCode::kUnavailable) << result;
