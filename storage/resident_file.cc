@@ -1,0 +1,148 @@
+#include "storage/resident_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "glog/logging.h"
+
+namespace accesstokens {
+namespace {
+
+// Bytes faulted in by one madvise() call; the thread checks for a stop
+// request between two calls.
+constexpr size_t kChunkBytes = size_t{64} << 20;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ResidentFile>> ResidentFile::Start(
+    std::string path, absl::Duration period) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("failed to open ", path));
+  }
+  return std::unique_ptr<ResidentFile>(
+      new ResidentFile(std::move(path), fd, period));
+}
+
+ResidentFile::ResidentFile(std::string path, int fd, absl::Duration period)
+    : path_(std::move(path)),
+      fd_(fd),
+      period_(period),
+      thread_([this] { Run(); }) {}
+
+ResidentFile::~ResidentFile() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+
+  absl::MutexLock refresh_lock(&refresh_mu_);
+  if (address_ != nullptr) munmap(address_, mapped_bytes());
+  close(fd_);
+}
+
+size_t ResidentFile::mapped_bytes() const {
+  absl::MutexLock lock(&mu_);
+  return size_;
+}
+
+bool ResidentFile::stopping() const {
+  absl::MutexLock lock(&mu_);
+  return stopping_;
+}
+
+void ResidentFile::AwaitFirstPass() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(&first_pass_done_));
+}
+
+absl::Status ResidentFile::Refresh() {
+  absl::MutexLock refresh_lock(&refresh_mu_);
+
+  // Follow the file's size. SQLite grows the database file as checkpoints
+  // copy new pages into it, and shrinks it on VACUUM or with auto_vacuum.
+  struct stat info;
+  if (fstat(fd_, &info) != 0) {
+    return absl::ErrnoToStatus(errno, absl::StrCat("failed to stat ", path_));
+  }
+  const size_t size = static_cast<size_t>(info.st_size);
+  const size_t old_size = mapped_bytes();
+  if (size != old_size) {
+    void* address = MAP_FAILED;
+    if (size == 0) {
+      munmap(address_, old_size);
+      address = nullptr;
+    } else if (address_ == nullptr) {
+      address = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd_, 0);
+    } else {
+      address = mremap(address_, old_size, size, MREMAP_MAYMOVE);
+    }
+    if (address == MAP_FAILED) {
+      return absl::ErrnoToStatus(
+          errno, absl::StrCat("failed to map ", size, " bytes of ", path_));
+    }
+    address_ = address;
+    absl::MutexLock lock(&mu_);
+    size_ = size;
+  }
+
+  // Pages that are mapped already cost only a walk of the page tables.
+  for (size_t offset = 0; offset < size; offset += kChunkBytes) {
+    if (stopping()) return absl::OkStatus();
+    const size_t length = std::min(kChunkBytes, size - offset);
+    int rc;
+    do {
+      rc = madvise(static_cast<char*>(address_) + offset, length,
+                   MADV_POPULATE_READ);
+    } while (rc != 0 && errno == EINTR);
+    // EFAULT: the file shrank after the fstat() above, and the next pass
+    // maps it at its new size.
+    if (rc != 0) {
+      return absl::ErrnoToStatus(
+          errno, absl::StrCat("failed to fault in ", path_, " at offset ",
+                              offset, " of ", size));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void ResidentFile::Run() {
+  const absl::Time start = absl::Now();
+  bool failing = false;
+  bool first = true;
+  while (true) {
+    // Logs the first failure of a run of failures and the recovery.
+    const absl::Status status = Refresh();
+    if (status.code() == absl::StatusCode::kInvalidArgument) {
+      LOG(WARNING) << "cannot keep " << path_ << " in memory: " << status
+                   << " (MADV_POPULATE_READ needs Linux 5.14 or later)";
+      absl::MutexLock lock(&mu_);
+      first_pass_done_ = true;
+      return;
+    }
+    if (!status.ok() && !failing) {
+      LOG(WARNING) << "failed to keep " << path_ << " in memory: " << status;
+    } else if (status.ok() && failing) {
+      LOG(INFO) << "keeping " << path_ << " in memory again";
+    } else if (status.ok() && first) {
+      LOG(INFO) << "mapped " << (mapped_bytes() >> 20) << " MiB of " << path_
+                << " in memory in " << absl::Now() - start;
+    }
+    failing = !status.ok();
+    first = false;
+
+    absl::MutexLock lock(&mu_);
+    first_pass_done_ = true;
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), period_)) return;
+  }
+}
+
+}  // namespace accesstokens
