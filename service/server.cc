@@ -218,6 +218,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   store_options.token_cache_entries = options.auth_cache_entries;
   store_options.encode_authentication = EncodeAuthentication;
   store_options.synchronous = !options.benchmark_unsafe_no_sync;
+  store_options.keep_in_memory = options.keep_database_in_memory;
   store_options.busy_timeout = options.busy_timeout;
   ACCESSTOKENS_ASSIGN_OR_RETURN(server->store_,
                                 SqliteStore::Open(std::move(store_options)));

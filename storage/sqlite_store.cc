@@ -50,6 +50,11 @@ absl::Status ConfigureWriter(SqliteConnection& writer, bool synchronous) {
                                     : "PRAGMA synchronous=OFF");
 }
 
+// How often the pages of the database file are mapped again when they are
+// kept in memory: this maps the pages that checkpoints have added, and
+// those that memory pressure has reclaimed.
+constexpr absl::Duration kResidentFilePeriod = absl::Seconds(60);
+
 }  // namespace
 
 // --- Opening and closing ----------------------------------------------------
@@ -66,8 +71,15 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   }
   ACCESSTOKENS_ASSIGN_OR_RETURN(int64_t version, MigrateSchema(*writer));
   ACCESSTOKENS_RETURN_IF_ERROR(ConfigureWriter(*writer, options.synchronous));
-  return std::unique_ptr<SqliteStore>(
+  std::unique_ptr<SqliteStore> store(
       new SqliteStore(std::move(options), version, std::move(writer)));
+
+  if (store->options_.keep_in_memory) {
+    ACCESSTOKENS_ASSIGN_OR_RETURN(
+        store->resident_,
+        ResidentFile::Start(store->options_.path, kResidentFilePeriod));
+  }
+  return store;
 }
 
 SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,

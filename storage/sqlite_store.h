@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "storage/resident_file.h"
 #include "storage/sqlite_connection.h"
 #include "storage/sqlite_writer.h"
 #include "storage/store.h"
@@ -48,6 +49,12 @@ struct SqliteStoreOptions {
   // without it, a power loss can undo acknowledged writes, revocations
   // included.
   bool synchronous = true;
+  // Whether to keep every page of the database file mapped (see
+  // ResidentFile), so that reads spread evenly over a large database come
+  // from memory even where the kernel evicts page cache that no process
+  // maps. Meant for a database that fits in memory with room to spare,
+  // because the first pass reads the whole file, in the background.
+  bool keep_in_memory = false;
 };
 
 // See Store. Thread-safe.
@@ -176,6 +183,9 @@ class SqliteStore final : public Store {
   int64_t reader_generation_ ABSL_GUARDED_BY(readers_mu_) = 0;
 
   TokenCache cache_;
+
+  // Null unless options_.keep_in_memory.
+  std::unique_ptr<ResidentFile> resident_;
 
   // The inode of the log file whose directory entry FlushLog() has synced.
   // Used by the flush thread only.

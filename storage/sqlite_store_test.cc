@@ -86,11 +86,13 @@ class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override { Reopen(); }
 
-  void Reopen(absl::Duration busy_timeout = absl::Seconds(5)) {
+  void Reopen(absl::Duration busy_timeout = absl::Seconds(5),
+              bool keep_in_memory = false) {
     store_.reset();
     SqliteStoreOptions options;
     options.path = path_;
     options.busy_timeout = busy_timeout;
+    options.keep_in_memory = keep_in_memory;
     absl::StatusOr<std::unique_ptr<SqliteStore>> store =
         SqliteStore::Open(options);
     ASSERT_TRUE(store.ok()) << store.status();
@@ -448,6 +450,21 @@ TEST_F(SqliteStoreTest, FindTokenByDigestReturnsOwnership) {
 
   EXPECT_EQ(store_->FindTokenByDigest(Digest(4)).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, StoreKeptInMemoryReadsAndWrites) {
+  ASSERT_TRUE(CreateGroup(9).ok());
+  Reopen(absl::Seconds(5), /*keep_in_memory=*/true);
+  const ResourceRef group{ResourceKind::kGroup, 9};
+
+  ASSERT_TRUE(CreateToken(TokenFor(group, 3)).ok());
+  absl::StatusOr<std::shared_ptr<const TokenOwnership>> found =
+      store_->FindTokenByDigest(Digest(3));
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ((*found)->bot_user.username, "group_9_bot");
+
+  Reopen();
+  EXPECT_TRUE(store_->FindTokenByDigest(Digest(3)).ok());
 }
 
 TEST_F(SqliteStoreTest, ListingPagesByIdAndFiltersByState) {
