@@ -93,7 +93,8 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
           [this] { return OpenExisting(); },
           options_.synchronous
               ? SqliteWriter::Flush([this] { return FlushLog(); })
-              : nullptr)) {}
+              : nullptr,
+          options_.max_use_delay)) {}
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenExisting()
     const {
@@ -571,7 +572,7 @@ void SqliteStore::RotateAccessToken(TokenRotation rotation,
 void SqliteStore::RecordTokenUses(std::vector<TokenUse> uses,
                                   absl::AnyInvocable<void() &&> done) {
   auto shared = std::make_shared<const std::vector<TokenUse>>(std::move(uses));
-  writer_->Submit(
+  writer_->SubmitDeferrable(
       [shared](SqliteConnection& db) {
         return internal::StoreTokenUses(db, *shared);
       },

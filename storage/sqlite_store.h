@@ -49,6 +49,10 @@ struct SqliteStoreOptions {
   // without it, a power loss can undo acknowledged writes, revocations
   // included.
   bool synchronous = true;
+  // Maximum time that a write of recorded uses (RecordTokenUses) waits for
+  // another write to share its transaction and disk flush. While no other
+  // write arrives, last-use records cost at most one commit per this time.
+  absl::Duration max_use_delay = absl::Milliseconds(100);
   // Whether to keep every page of the database file mapped (see
   // ResidentFile), so that reads spread evenly over a large database come
   // from memory even where the kernel evicts page cache that no process

@@ -10,9 +10,11 @@ namespace accesstokens {
 
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection,
                            size_t max_batch_size, Reopen reopen,
-                           Reopen open_checkpointer, Flush flush)
+                           Reopen open_checkpointer, Flush flush,
+                           absl::Duration max_deferral)
     : connection_(std::move(connection)),
       max_batch_size_(max_batch_size),
+      max_deferral_(max_deferral),
       reopen_(std::move(reopen)),
       checkpointer_(std::move(open_checkpointer)),
       flush_(std::move(flush)) {
@@ -37,14 +39,25 @@ SqliteWriter::~SqliteWriter() {
 }
 
 void SqliteWriter::Submit(Work work, Completion completion) {
+  Enqueue(Item{std::move(work), std::move(completion)});
+}
+
+void SqliteWriter::SubmitDeferrable(Work work, Completion completion) {
+  Enqueue(Item{std::move(work), std::move(completion),
+               absl::Now() + max_deferral_});
+}
+
+void SqliteWriter::Enqueue(Item item) {
   {
     absl::MutexLock lock(&mu_);
     if (!stopping_) {
-      queue_.push_back(Item{std::move(work), std::move(completion)});
+      if (item.deadline == absl::InfinitePast()) ++urgent_items_;
+      queue_.push_back(std::move(item));
       return;
     }
   }
-  completion(absl::UnavailableError("the server is shutting down"));
+  std::move(item.completion)(
+      absl::UnavailableError("the server is shutting down"));
 }
 
 void SqliteWriter::Run() {
@@ -60,7 +73,22 @@ void SqliteWriter::Run() {
           },
           this));
       if (queue_.empty()) return;  // Stopping, and nothing left to write.
+
+      // While only deferrable items are queued, wait for another item or
+      // for the deadline of the oldest.
+      if (urgent_items_ == 0 && !stopping_) {
+        mu_.AwaitWithDeadline(
+            absl::Condition(
+                +[](SqliteWriter* writer) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                     writer->mu_) {
+                  return writer->stopping_ || writer->urgent_items_ > 0;
+                },
+                this),
+            queue_.front().deadline);
+      }
+
       while (!queue_.empty() && batch.size() < max_batch_size_) {
+        if (queue_.front().deadline == absl::InfinitePast()) --urgent_items_;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }

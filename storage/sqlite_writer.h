@@ -15,6 +15,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "storage/sqlite_checkpointer.h"
 #include "storage/sqlite_connection.h"
 
@@ -38,6 +40,13 @@ namespace accesstokens {
 // window undoes it, as it undoes any write whose caller has not received a
 // response yet. A failed flush stops the process. Either way, completions
 // run in submission order.
+//
+// An item submitted with SubmitDeferrable() waits until an item that
+// cannot wait arrives, and joins its batch, or until it has waited
+// `max_deferral`, and then commits with the other deferrable items. Writes
+// whose callers do not wait on them, such as last-use records, so share
+// the commit and flush of other writes, or cost at most one commit per
+// `max_deferral`.
 //
 // A connection that cannot write (see SqliteConnection::IsReadOnly) is
 // replaced with a new one before the next batch, so that writes resume
@@ -75,10 +84,12 @@ class SqliteWriter {
   // `reopen` replaces a connection that cannot write; it runs on the writer
   // thread after the old connection has closed. `open_checkpointer` opens
   // the connection of the checkpoints. `flush`, if not null, runs on a
-  // thread of its own after commits (see above).
+  // thread of its own after commits (see above). `max_deferral` bounds the
+  // wait of the items submitted with SubmitDeferrable().
   SqliteWriter(std::unique_ptr<SqliteConnection> connection,
                size_t max_batch_size, Reopen reopen, Reopen open_checkpointer,
-               Flush flush = nullptr);
+               Flush flush = nullptr,
+               absl::Duration max_deferral = absl::ZeroDuration());
 
   // Runs the items already submitted and their completions, then stops the
   // threads.
@@ -91,11 +102,20 @@ class SqliteWriter {
   // begun, `completion` receives UNAVAILABLE at once.
   void Submit(Work work, Completion completion);
 
+  // Queues `work` like Submit(), but lets it wait up to `max_deferral` for
+  // another item to share its batch (see above).
+  void SubmitDeferrable(Work work, Completion completion);
+
  private:
   struct Item {
     Work work;
     Completion completion;
+    // When a deferrable item stops waiting for other items; InfinitePast()
+    // for the others.
+    absl::Time deadline = absl::InfinitePast();
   };
+
+  void Enqueue(Item item);
 
   // A completion with its item's outcome, waiting for a flush.
   struct Finished {
@@ -132,6 +152,7 @@ class SqliteWriter {
   // Used by the writer thread only. Null after a failed reopen.
   std::unique_ptr<SqliteConnection> connection_;
   const size_t max_batch_size_;
+  const absl::Duration max_deferral_;
   Reopen reopen_;
   // True from the first reopen until a new connection can write.
   bool reopening_ = false;
@@ -141,6 +162,8 @@ class SqliteWriter {
 
   absl::Mutex mu_;
   std::deque<Item> queue_ ABSL_GUARDED_BY(mu_);
+  // Items in queue_ that were not submitted with SubmitDeferrable().
+  size_t urgent_items_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
   Flush flush_;

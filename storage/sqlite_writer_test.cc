@@ -32,7 +32,8 @@ class SqliteWriterTest : public ::testing::Test {
   // Starts a writer that counts its commits in `commits`, if not null.
   std::unique_ptr<SqliteWriter> StartWriter(
       SqliteWriter::Flush flush = nullptr,
-      std::atomic<int>* commits = nullptr) {
+      std::atomic<int>* commits = nullptr,
+      absl::Duration max_deferral = absl::ZeroDuration()) {
     std::unique_ptr<SqliteConnection> connection = Connect();
     EXPECT_TRUE(
         connection->Execute("CREATE TABLE IF NOT EXISTS pages (bytes BLOB)")
@@ -50,7 +51,8 @@ class SqliteWriterTest : public ::testing::Test {
       return SqliteConnection::Open(path_, absl::Seconds(5));
     };
     return std::make_unique<SqliteWriter>(std::move(connection), 64, open,
-                                          open, std::move(flush));
+                                          open, std::move(flush),
+                                          max_deferral);
   }
 
   // Inserts one row of `bytes` bytes in a batch of its own and waits.
@@ -82,6 +84,18 @@ class SqliteWriterTest : public ::testing::Test {
                     *result = status;
                     done->Notify();
                   });
+  }
+
+  // Like SubmitSql(), with SubmitDeferrable().
+  static void SubmitDeferrableSql(SqliteWriter& writer, const char* sql,
+                                  absl::Status* result,
+                                  absl::Notification* done) {
+    writer.SubmitDeferrable(
+        [sql](SqliteConnection& db) { return db.Execute(sql); },
+        [result, done](absl::Status status) {
+          *result = status;
+          done->Notify();
+        });
   }
 
   uintmax_t FileSize(const std::string& suffix) {
@@ -209,6 +223,53 @@ TEST_F(SqliteWriterTest, WriterStaysOneBatchAheadOfFlush) {
 
 // A batch that rolled back changed nothing, so its completions run without
 // a flush.
+TEST_F(SqliteWriterTest, DeferrableItemJoinsNextBatch) {
+  std::atomic<int> commits{0};
+  std::unique_ptr<SqliteWriter> writer =
+      StartWriter(nullptr, &commits, absl::Hours(1));
+  constexpr char kInsert[] = "INSERT INTO pages (bytes) VALUES (x'00')";
+
+  absl::Status deferred_result, urgent_result;
+  absl::Notification deferred_done, urgent_done;
+  SubmitDeferrableSql(*writer, kInsert, &deferred_result, &deferred_done);
+  SubmitSql(*writer, kInsert, &urgent_result, &urgent_done);
+  urgent_done.WaitForNotification();
+
+  ASSERT_TRUE(deferred_done.HasBeenNotified());
+  EXPECT_TRUE(deferred_result.ok()) << deferred_result;
+  EXPECT_TRUE(urgent_result.ok()) << urgent_result;
+  EXPECT_EQ(commits, 1);
+}
+
+TEST_F(SqliteWriterTest, DeferrableItemCommitsAfterMaxDeferral) {
+  std::atomic<int> commits{0};
+  std::unique_ptr<SqliteWriter> writer =
+      StartWriter(nullptr, &commits, absl::Milliseconds(10));
+
+  absl::Status result;
+  absl::Notification done;
+  SubmitDeferrableSql(*writer, "INSERT INTO pages (bytes) VALUES (x'00')",
+                      &result, &done);
+  done.WaitForNotification();
+
+  EXPECT_TRUE(result.ok()) << result;
+  EXPECT_EQ(commits, 1);
+}
+
+TEST_F(SqliteWriterTest, ShutdownCommitsDeferredItems) {
+  std::unique_ptr<SqliteWriter> writer =
+      StartWriter(nullptr, nullptr, absl::Hours(1));
+
+  absl::Status result;
+  absl::Notification done;
+  SubmitDeferrableSql(*writer, "INSERT INTO pages (bytes) VALUES (x'00')",
+                      &result, &done);
+  writer.reset();
+
+  ASSERT_TRUE(done.HasBeenNotified());
+  EXPECT_TRUE(result.ok()) << result;
+}
+
 TEST_F(SqliteWriterTest, RolledBackBatchSkipsFlush) {
   int flushes = 0;
   std::unique_ptr<SqliteWriter> writer = StartWriter([&] {
