@@ -8,6 +8,9 @@
 // anonymous memory, and the kernel can still reclaim them under memory
 // pressure.
 //
+// The class never reads the mapped bytes itself, so a disk error while a
+// page is faulted in fails a pass instead of raising SIGBUS.
+//
 // Thread-safe. A thread of its own runs a pass right after Start() and then
 // one every `period`. Each pass also maps the pages that the file has grown
 // by, and faults in again the pages that the kernel has reclaimed.
