@@ -94,7 +94,8 @@ absl::Status ResidentFile::Refresh() {
     size_ = size;
   }
 
-  // Pages that are mapped already cost only a walk of the page tables.
+  // Pages that are mapped already cost only a walk of the page tables: 0.15
+  // to 0.3 s for a 4.3 GiB file on a 2-core VM.
   for (size_t offset = 0; offset < size; offset += kChunkBytes) {
     if (stopping()) return absl::OkStatus();
     const size_t length = std::min(kChunkBytes, size - offset);
@@ -133,8 +134,10 @@ void ResidentFile::Run() {
     } else if (status.ok() && failing) {
       LOG(INFO) << "keeping " << path_ << " in memory again";
     } else if (status.ok() && first) {
-      LOG(INFO) << "mapped " << (mapped_bytes() >> 20) << " MiB of " << path_
-                << " in memory in " << absl::Now() - start;
+      const size_t tenths_of_mib = mapped_bytes() * 10 >> 20;
+      LOG(INFO) << "mapped " << tenths_of_mib / 10 << "." << tenths_of_mib % 10
+                << " MiB of " << path_ << " in memory in "
+                << absl::Now() - start;
     }
     failing = !status.ok();
     first = false;

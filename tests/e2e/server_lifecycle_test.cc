@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "grpcpp/client_context.h"
@@ -42,7 +44,7 @@ TEST(ServerFlagsTest, HelpExplainsEveryFlag) {
        {"--listen", "--db", "--secret_key_file", "--email_domain",
         "--token_prefix", "--max_token_lifetime_days",
         "--shutdown_grace_seconds", "--log_verbosity",
-        "--max_request_bytes"}) {
+        "--max_request_bytes", "--keep_database_in_memory"}) {
     EXPECT_TRUE(absl::StrContains(result.output, flag))
         << flag << " missing from --help:\n" << result.output;
   }
@@ -119,6 +121,25 @@ TEST_F(ServerLifecycleTest, SigtermClosesTheDatabaseCleanly) {
   server_.reset();
   RestartServer();
   EXPECT_TRUE(api_->Authenticate(created.response.access_token().token()).ok());
+}
+
+TEST_F(ServerLifecycleTest, DatabaseKeptInMemoryServesCalls) {
+  RestartServer({"--keep_database_in_memory"});
+  ASSERT_TRUE(api_->CreateProject(1).ok());
+  auto created = api_->CreateToken("projects/1");
+  ASSERT_TRUE(created.ok());
+  EXPECT_TRUE(api_->Authenticate(created.response.access_token().token()).ok());
+
+  // The first pass over a file this small ends within milliseconds.
+  const std::string marker =
+      absl::StrCat(" MiB of ", server_->database_path(), " in memory in ");
+  std::string log = ReadFileOrEmpty(server_->log_path());
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!absl::StrContains(log, marker) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+    log = ReadFileOrEmpty(server_->log_path());
+  }
+  EXPECT_TRUE(absl::StrContains(log, marker)) << log;
 }
 
 TEST_F(ServerLifecycleTest, SigintStopsTheServerToo) {
