@@ -133,7 +133,7 @@ void ResidentFile::Run() {
       LOG(WARNING) << "failed to keep " << path_ << " in memory: " << status;
     } else if (status.ok() && failing) {
       LOG(INFO) << "keeping " << path_ << " in memory again";
-    } else if (status.ok() && first) {
+    } else if (status.ok() && first && !stopping()) {
       const size_t tenths_of_mib = mapped_bytes() * 10 >> 20;
       LOG(INFO) << "mapped " << tenths_of_mib / 10 << "." << tenths_of_mib % 10
                 << " MiB of " << path_ << " in memory in "
