@@ -62,8 +62,8 @@ struct ServerOptions {
   size_t auth_cache_entries = 20000;
   // Only for benchmarks: commits that do not wait for the disk.
   bool benchmark_unsafe_no_sync = false;
-  // Whether to keep the database file's pages mapped in memory; see
-  // SqliteStoreOptions::keep_in_memory.
+  // Whether to keep the database file's pages mapped in memory (see
+  // SqliteStoreOptions::keep_in_memory).
   bool keep_database_in_memory = false;
   // Failed authentications per client address and window before the
   // address is refused for the rest of the window; 0 turns this off.

@@ -51,7 +51,8 @@ struct SqliteStoreOptions {
   bool synchronous = true;
   // Maximum time that a write of recorded uses (RecordTokenUses) waits for
   // another write to share its transaction and disk flush. While no other
-  // write arrives, last-use records cost at most one commit per this time.
+  // write arrives, last-use records cost at most one commit per interval
+  // of this length.
   absl::Duration max_use_delay = absl::Milliseconds(100);
   // Whether to keep every page of the database file mapped (see
   // ResidentFile), so that reads spread evenly over a large database come

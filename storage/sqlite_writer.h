@@ -110,8 +110,8 @@ class SqliteWriter {
   struct Item {
     Work work;
     Completion completion;
-    // When a deferrable item stops waiting for other items; InfinitePast()
-    // for the others.
+    // Time at which a deferrable item stops waiting for other items.
+    // InfinitePast() for the other items.
     absl::Time deadline = absl::InfinitePast();
   };
 

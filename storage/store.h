@@ -457,7 +457,7 @@ class Store {
                                  WriteCallback<RotatedAccessToken> done) = 0;
 
   // Records authentications as the tokens' last use, in one transaction,
-  // without waiting for it. The write may wait a moment to share the
+  // without waiting for it. The write may wait briefly to share the
   // transaction of another write. A failure is only logged. `done` runs
   // once the write has ended, whatever its outcome.
   virtual void RecordTokenUses(std::vector<TokenUse> uses,
