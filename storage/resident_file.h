@@ -8,8 +8,12 @@
 // anonymous memory, and the kernel can still reclaim them under memory
 // pressure.
 //
-// The class never reads the mapped bytes itself, so a disk error while a
-// page is faulted in fails a pass instead of raising SIGBUS.
+// Find() hands out addresses in the mapping, so that readers can use the
+// pages without copying them. The mapping grows in place inside an address
+// range reserved at start and never moves, so an address stays valid for
+// the life of the object. A disk error while a pass faults a page in fails
+// the pass. A disk error while a reader touches a page that the kernel
+// reclaimed since raises SIGBUS, as with any memory-mapped file.
 //
 // Thread-safe. A thread of its own runs a pass right after Start() and then
 // one every `period`. Each pass also maps the pages that the file has grown
@@ -17,7 +21,9 @@
 #ifndef ACCESSTOKENS_STORAGE_RESIDENT_FILE_H_
 #define ACCESSTOKENS_STORAGE_RESIDENT_FILE_H_
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -31,9 +37,10 @@ namespace accesstokens {
 
 class ResidentFile {
  public:
-  // Opens `path` and starts the thread. Fails with the errno's status code
-  // if the file cannot be opened. A pass that fails later is logged, and
-  // the next pass tries again.
+  // Opens `path`, reserves address space for its mapping and starts the
+  // thread. Fails with the errno's status code if the file cannot be opened
+  // or the address space cannot be reserved. A pass that fails later is
+  // logged, and the next pass tries again.
   static absl::StatusOr<std::unique_ptr<ResidentFile>> Start(
       std::string path, absl::Duration period);
 
@@ -56,21 +63,34 @@ class ResidentFile {
   // Bytes mapped by the last pass.
   size_t mapped_bytes() const;
 
+  // Returns the address of the file's bytes [offset, offset + length) in the
+  // mapping, or null when the last pass did not map all of them. Reading
+  // there raises SIGBUS if the file has been truncated below
+  // offset + length since.
+  const char* Find(uint64_t offset, size_t length) const;
+
  private:
-  ResidentFile(std::string path, int fd, absl::Duration period);
+  ResidentFile(std::string path, int fd, char* base, absl::Duration period);
 
   void Run();
   bool stopping() const;
 
   const std::string path_;
   const int fd_;
+  // Start of the reserved address range. The file is mapped from here.
+  char* const base_;
   const absl::Duration period_;
+
+  // Bytes of the file that the last pass mapped. Find() reads it without a
+  // lock.
+  std::atomic<size_t> size_{0};
 
   mutable absl::Mutex mu_;
   // Serializes Refresh() between the thread and tests.
   absl::Mutex refresh_mu_ ABSL_ACQUIRED_BEFORE(mu_);
-  void* address_ ABSL_GUARDED_BY(refresh_mu_) = nullptr;
-  size_t size_ ABSL_GUARDED_BY(mu_) = 0;
+  // Bytes from base_ that map the file. Can exceed size_ after the file
+  // shrank, since the mapping never shrinks.
+  size_t mapped_end_ ABSL_GUARDED_BY(refresh_mu_) = 0;
   bool first_pass_done_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 

@@ -138,6 +138,25 @@ TEST_F(ResidentFileTest, RefreshFollowsShrunkFile) {
   EXPECT_EQ(file->mapped_bytes(), kMiB);
 }
 
+TEST_F(ResidentFileTest, FindStaysWithinMappedBytes) {
+  Append(kMiB);
+  std::unique_ptr<ResidentFile> file = Start();
+  ASSERT_NE(file, nullptr);
+  const char* start = file->Find(0, kMiB);
+  ASSERT_NE(start, nullptr);
+  EXPECT_EQ(start[kMiB - 1], 'x');
+
+  EXPECT_EQ(file->Find(0, kMiB + 1), nullptr);
+  EXPECT_EQ(file->Find(kMiB, 1), nullptr);
+  EXPECT_EQ(file->Find(2 * kMiB, 4096), nullptr);
+
+  // The mapping grows in place, so earlier addresses stay valid.
+  Append(kMiB);
+  ASSERT_TRUE(file->Refresh().ok());
+  EXPECT_EQ(file->Find(0, 2 * kMiB), start);
+  EXPECT_EQ(start[2 * kMiB - 1], 'x');
+}
+
 TEST_F(ResidentFileTest, StartFailsForMissingFile) {
   absl::StatusOr<std::unique_ptr<ResidentFile>> file =
       ResidentFile::Start(path_, absl::Hours(1));
