@@ -64,7 +64,9 @@ ABSL_FLAG(bool, keep_database_in_memory, false,
           "(RssFile), not anonymous memory. Only for a database that fits "
           "in memory with room to spare: the server reads the whole file in "
           "the background after it starts, and every 60 s maps the pages "
-          "added since.");
+          "added since. Reads then take pages from that mapping without "
+          "copying them, so a disk error while a reclaimed page is read back "
+          "stops the server with SIGBUS instead of failing one call.");
 ABSL_FLAG(int, busy_timeout_ms, 5000,
           "Milliseconds that a database statement waits for a lock held by "
           "another process, such as a sqlite3 shell, before the call fails "

@@ -81,10 +81,11 @@ class SqliteConnection {
   // Opens the database at `path` read-write, in WAL mode with
   // synchronous=FULL, foreign keys on and a busy timeout. When the file or
   // its file system is read-only, SQLite opens it read-only instead, and
-  // IsReadOnly() is true.
+  // IsReadOnly() is true. `vfs` names the SQLite VFS to use, and null
+  // means the default one.
   static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(
       const std::string& path, absl::Duration busy_timeout,
-      OpenMode mode = OpenMode::kCreate);
+      OpenMode mode = OpenMode::kCreate, const char* vfs = nullptr);
 
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;

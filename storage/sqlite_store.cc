@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "glog/logging.h"
+#include "storage/resident_vfs.h"
 #include "storage/schema.h"
 #include "storage/sqlite_operations.h"
 #include "storage/status_macros.h"
@@ -78,6 +79,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     ACCESSTOKENS_ASSIGN_OR_RETURN(
         store->resident_,
         ResidentFile::Start(store->options_.path, kResidentFilePeriod));
+    ACCESSTOKENS_ASSIGN_OR_RETURN(store->resident_vfs_,
+                                  ResidentVfs::Register(store->resident_.get()));
   }
   return store;
 }
@@ -100,6 +103,20 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenExisting()
     const {
   return SqliteConnection::Open(options_.path, options_.busy_timeout,
                                 SqliteConnection::OpenMode::kExisting);
+}
+
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenReader()
+    const {
+  if (resident_vfs_ == nullptr) return OpenExisting();
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      std::unique_ptr<SqliteConnection> reader,
+      SqliteConnection::Open(options_.path, options_.busy_timeout,
+                             SqliteConnection::OpenMode::kExisting,
+                             resident_vfs_->name()));
+  // Any positive size makes SQLite ask the VFS for each page's address
+  // before it reads the page, and the VFS serves every page of the mapping.
+  ACCESSTOKENS_RETURN_IF_ERROR(reader->Execute("PRAGMA mmap_size = 1"));
+  return reader;
 }
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::ReopenWriter() {
@@ -210,7 +227,7 @@ absl::StatusOr<SqliteStore::Reader> SqliteStore::AcquireReader() {
     generation = reader_generation_;
   }
 
-  absl::StatusOr<std::unique_ptr<SqliteConnection>> connection = OpenExisting();
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> connection = OpenReader();
   if (!connection.ok()) {
     absl::MutexLock lock(&readers_mu_);
     --open_readers_;

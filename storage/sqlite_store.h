@@ -23,6 +23,8 @@
 
 namespace accesstokens {
 
+class ResidentVfs;
+
 struct SqliteStoreOptions {
   // Path of the database file; created with its schema if missing. The WAL
   // and shared-memory files sit beside it with the suffixes -wal and -shm.
@@ -137,6 +139,10 @@ class SqliteStore final : public Store {
   // Opens another connection to the database, which must exist.
   absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenExisting() const;
 
+  // Opens a reader connection: OpenExisting(), with reads from the mapping
+  // of the database file when options_.keep_in_memory.
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenReader() const;
+
   // Closes the idle reader connections, and the others once their reads
   // finish.
   void RetireReaders();
@@ -189,8 +195,10 @@ class SqliteStore final : public Store {
 
   TokenCache cache_;
 
-  // Null unless options_.keep_in_memory.
+  // Null unless options_.keep_in_memory. Reader connections read the pages
+  // of the database file through resident_vfs_, from resident_'s mapping.
   std::unique_ptr<ResidentFile> resident_;
+  std::unique_ptr<ResidentVfs> resident_vfs_;
 
   // The inode of the log file whose directory entry FlushLog() has synced.
   // Used by the flush thread only.
