@@ -161,11 +161,20 @@ grpc::ServerUnaryReactor* AccessTokenServiceImpl::CreateAccessToken(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   store_->CreateAccessToken(
       *std::move(token),
-      [this, reactor, response, now, request_id = request->request_id(),
-       secret = *std::move(secret)](
+      [this, reactor, response, now, parent,
+       request_id = request->request_id(), secret = *std::move(secret)](
           absl::StatusOr<CreatedAccessToken> created) mutable {
         if (!created.ok()) {
-          reactor->Finish(ToGrpcStatus(created.status()));
+          // ToGrpcStatus() logs internal errors. The others, such as
+          // creation switched off above the project, are logged here.
+          const absl::Status& status = created.status();
+          if (!absl::IsInternal(status) && !absl::IsUnknown(status)) {
+            LOG(WARNING) << "refused to create an access token under "
+                         << parent << ": "
+                         << absl::StatusCodeToString(status.code()) << ": "
+                         << RedactSecrets(status.message());
+          }
+          reactor->Finish(ToGrpcStatus(status));
           return;
         }
         if (created->replayed_sealed_secret.has_value()) {

@@ -68,6 +68,11 @@ expect '"allowProjectAccessTokenCreation": true'
 expect '"status": "SERVING"'
 expect '"previousAccessToken": {'
 expect '"action": "ACTION_ROTATE_ACCESS_TOKEN"'
+# The creation refused while switched off leaves a line in the server log.
+if ! grep -q "refused to create an access token under projects/123: FAILED_PRECONDITION" "$work/server.log"; then
+  echo "FAILED: the server log lacks the refused creation" >&2
+  failures=$((failures + 1))
+fi
 if [[ $session_status -ne 0 ]]; then
   echo "FAILED: a session command failed; the session ended with status $session_status" >&2
   failures=$((failures + 1))
