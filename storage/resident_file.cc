@@ -7,10 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "glog/logging.h"
+#include "storage/status_macros.h"
 
 namespace accesstokens {
 namespace {
@@ -19,40 +22,24 @@ namespace {
 // request between two calls.
 constexpr size_t kChunkBytes = size_t{64} << 20;
 
-// Address space reserved for the mapping, and so the largest file kept in
-// memory. Reserving it costs no memory.
-constexpr size_t kReservedBytes = size_t{1} << 40;
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ResidentFile>> ResidentFile::Start(
-    std::string path, absl::Duration period) {
+    std::string path, absl::Duration period, size_t min_reserved_bytes) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return absl::ErrnoToStatus(errno, absl::StrCat("failed to open ", path));
   }
-
-  // PROT_NONE and MAP_NORESERVE: the range holds no pages and counts
-  // against no memory limit until the file is mapped into it.
-  void* base = mmap(nullptr, kReservedBytes, PROT_NONE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (base == MAP_FAILED) {
-    const int error = errno;
-    close(fd);
-    return absl::ErrnoToStatus(
-        error, absl::StrCat("failed to reserve ", kReservedBytes,
-                            " bytes of address space for ", path));
-  }
-  return std::unique_ptr<ResidentFile>(new ResidentFile(
-      std::move(path), fd, static_cast<char*>(base), period));
+  return std::unique_ptr<ResidentFile>(
+      new ResidentFile(std::move(path), fd, period, min_reserved_bytes));
 }
 
-ResidentFile::ResidentFile(std::string path, int fd, char* base,
-                           absl::Duration period)
+ResidentFile::ResidentFile(std::string path, int fd, absl::Duration period,
+                           size_t min_reserved_bytes)
     : path_(std::move(path)),
       fd_(fd),
-      base_(base),
       period_(period),
+      min_reserved_bytes_(min_reserved_bytes),
       thread_([this] { Run(); }) {}
 
 ResidentFile::~ResidentFile() {
@@ -62,18 +49,57 @@ ResidentFile::~ResidentFile() {
   }
   thread_.join();
 
-  munmap(base_, kReservedBytes);
+  absl::MutexLock refresh_lock(&refresh_mu_);
+  for (const Range& range : ranges_) munmap(range.base, range.reserved);
   close(fd_);
 }
 
 size_t ResidentFile::mapped_bytes() const {
-  return size_.load(std::memory_order_acquire);
+  const View* view = view_.load(std::memory_order_acquire);
+  return view == nullptr ? 0 : view->size;
 }
 
 const char* ResidentFile::Find(uint64_t offset, size_t length) const {
-  const size_t size = mapped_bytes();
-  if (offset > size || length > size - offset) return nullptr;
-  return base_ + offset;
+  const View* view = view_.load(std::memory_order_acquire);
+  if (view == nullptr || offset > view->size ||
+      length > view->size - offset) {
+    return nullptr;
+  }
+  return view->base + offset;
+}
+
+absl::Status ResidentFile::Map(size_t size) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  if (ranges_.empty() || size > ranges_.back().reserved) {
+    // PROT_NONE and MAP_NORESERVE: the range holds no pages and counts
+    // against no memory limit until the file is mapped into it.
+    const size_t wanted = std::max(size * 2, min_reserved_bytes_);
+    const size_t reserved = (wanted + page - 1) / page * page;
+    void* base = mmap(nullptr, reserved, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) {
+      return absl::ErrnoToStatus(
+          errno, absl::StrCat("failed to reserve ", reserved,
+                              " bytes of address space for ", path_));
+    }
+    ranges_.push_back(Range{static_cast<char*>(base), reserved});
+    mapped_end_ = 0;
+  }
+
+  // Map only the part past the current mapping, from the start of its last
+  // page, so that the pages mapped already stay mapped.
+  if (size > mapped_end_) {
+    const size_t start = mapped_end_ / page * page;
+    if (mmap(ranges_.back().base + start, size - start, PROT_READ,
+             MAP_SHARED | MAP_FIXED, fd_,
+             static_cast<off_t>(start)) == MAP_FAILED) {
+      return absl::ErrnoToStatus(
+          errno, absl::StrCat("failed to map bytes ", start, " to ", size,
+                              " of ", path_));
+    }
+    mapped_end_ = size;
+  }
+  return absl::OkStatus();
 }
 
 bool ResidentFile::stopping() const {
@@ -97,27 +123,16 @@ absl::Status ResidentFile::Refresh() {
     return absl::ErrnoToStatus(errno, absl::StrCat("failed to stat ", path_));
   }
   const size_t size = static_cast<size_t>(info.st_size);
-  if (size > kReservedBytes) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(path_, " has ", size, " bytes, more than the ",
-                     kReservedBytes, " that can be kept in memory"));
-  }
+  if (size > 0) ACCESSTOKENS_RETURN_IF_ERROR(Map(size));
 
-  // Map only the part past the current mapping, from the start of its last
-  // page, so that the pages mapped already stay mapped and their addresses
-  // stay valid.
-  if (size > mapped_end_) {
-    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    const size_t start = mapped_end_ / page * page;
-    if (mmap(base_ + start, size - start, PROT_READ, MAP_SHARED | MAP_FIXED,
-             fd_, static_cast<off_t>(start)) == MAP_FAILED) {
-      return absl::ErrnoToStatus(
-          errno, absl::StrCat("failed to map bytes ", start, " to ", size,
-                              " of ", path_));
-    }
-    mapped_end_ = size;
+  // Publish what Find() may serve. An empty file keeps the last range.
+  const char* base = ranges_.empty() ? nullptr : ranges_.back().base;
+  const View* view = view_.load(std::memory_order_relaxed);
+  if (view == nullptr || view->size != size || view->base != base) {
+    views_.push_back(std::make_unique<const View>(View{base, size}));
+    view_.store(views_.back().get(), std::memory_order_release);
   }
-  size_.store(size, std::memory_order_release);
+  const View& current = *views_.back();
 
   // Pages that are mapped already cost only a walk of the page tables,
   // measured at 0.15 to 0.3 s for a 4.3 GiB file on a 2-core VM.
@@ -126,7 +141,8 @@ absl::Status ResidentFile::Refresh() {
     const size_t length = std::min(kChunkBytes, size - offset);
     int rc;
     do {
-      rc = madvise(base_ + offset, length, MADV_POPULATE_READ);
+      rc = madvise(const_cast<char*>(current.base) + offset, length,
+                   MADV_POPULATE_READ);
     } while (rc != 0 && errno == EINTR);
     // EFAULT: the file shrank after the fstat() above, and the next pass
     // maps it at its new size.

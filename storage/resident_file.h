@@ -9,10 +9,12 @@
 // pressure.
 //
 // Find() hands out addresses in the mapping, so that readers can use the
-// pages without copying them. The mapping grows in place inside an address
-// range reserved at start and never moves, so an address stays valid for
-// the life of the object. A disk error while a pass faults a page in fails
-// the pass. A disk error while a reader touches a page that the kernel
+// pages without copying them. The file is mapped into a reserved address
+// range of twice its size, and grows in place within it. A file that
+// outgrows its range is mapped anew into a larger one, and the old mapping
+// stays until the object is destroyed, so an address stays valid for the
+// life of the object. A disk error while a pass faults a page in fails the
+// pass. A disk error while a reader touches a page that the kernel
 // reclaimed since raises SIGBUS, as with any memory-mapped file.
 //
 // Thread-safe. A thread of its own runs a pass right after Start() and then
@@ -27,6 +29,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -37,15 +40,16 @@ namespace accesstokens {
 
 class ResidentFile {
  public:
-  // Opens `path`, reserves address space for its mapping and starts the
-  // thread. Fails with the errno's status code if the file cannot be opened
-  // or the address space cannot be reserved. A pass that fails later is
-  // logged, and the next pass tries again.
+  // Opens `path` and starts the thread. Fails with the errno's status code
+  // if the file cannot be opened. A pass that fails later, for example
+  // because no address range is free, is logged, and the next pass tries
+  // again. Each reserved range has at least `min_reserved_bytes`.
   static absl::StatusOr<std::unique_ptr<ResidentFile>> Start(
-      std::string path, absl::Duration period);
+      std::string path, absl::Duration period,
+      size_t min_reserved_bytes = size_t{1} << 30);
 
-  // Stops the thread, within one chunk of a running pass, and unmaps the
-  // file.
+  // Stops the thread, within one chunk of a running pass, and unmaps every
+  // mapping of the file.
   ~ResidentFile();
 
   ResidentFile(const ResidentFile&) = delete;
@@ -70,26 +74,48 @@ class ResidentFile {
   const char* Find(uint64_t offset, size_t length) const;
 
  private:
-  ResidentFile(std::string path, int fd, char* base, absl::Duration period);
+  // A reserved address range. The file is mapped from its start.
+  struct Range {
+    char* base;
+    size_t reserved;
+  };
+
+  // The part of the file that Find() serves: its first `size` bytes, at
+  // `base`.
+  struct View {
+    const char* base;
+    size_t size;
+  };
+
+  ResidentFile(std::string path, int fd, absl::Duration period,
+               size_t min_reserved_bytes);
+
+  // Reserves a range for `size` bytes when the current one is too small,
+  // and maps the part of the file past mapped_end_ into the current range.
+  absl::Status Map(size_t size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
 
   void Run();
   bool stopping() const;
 
   const std::string path_;
   const int fd_;
-  // Start of the reserved address range. The file is mapped from here.
-  char* const base_;
   const absl::Duration period_;
+  const size_t min_reserved_bytes_;
 
-  // Bytes of the file that the last pass mapped. Find() reads it without a
-  // lock.
-  std::atomic<size_t> size_{0};
+  // The latest of views_, which Find() reads without a lock. Null until the
+  // first pass maps the file.
+  std::atomic<const View*> view_{nullptr};
 
   mutable absl::Mutex mu_;
   // Serializes Refresh() between the thread and tests.
   absl::Mutex refresh_mu_ ABSL_ACQUIRED_BEFORE(mu_);
-  // Bytes from base_ that map the file. Can exceed size_ after the file
-  // shrank, since the mapping never shrinks.
+  // Every range reserved so far, the current one last. Older ones stay
+  // mapped, because readers may still use their addresses.
+  std::vector<Range> ranges_ ABSL_GUARDED_BY(refresh_mu_);
+  // Every view published so far, kept for the readers that loaded it.
+  std::vector<std::unique_ptr<const View>> views_ ABSL_GUARDED_BY(refresh_mu_);
+  // Bytes of the file mapped into the current range. Can exceed the view's
+  // size after the file shrank, since a mapping never shrinks.
   size_t mapped_end_ ABSL_GUARDED_BY(refresh_mu_) = 0;
   bool first_pass_done_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -157,6 +157,26 @@ TEST_F(ResidentFileTest, FindStaysWithinMappedBytes) {
   EXPECT_EQ(start[2 * kMiB - 1], 'x');
 }
 
+TEST_F(ResidentFileTest, FileOutgrowingRangeMovesMapping) {
+  Append(kMiB);
+  absl::StatusOr<std::unique_ptr<ResidentFile>> file =
+      ResidentFile::Start(path_, absl::Hours(1), /*min_reserved_bytes=*/kMiB);
+  ASSERT_TRUE(file.ok()) << file.status();
+  (*file)->AwaitFirstPass();
+  const char* old_start = (*file)->Find(0, kMiB);
+  ASSERT_NE(old_start, nullptr);
+
+  // The first range has room for 2 MiB.
+  Append(2 * kMiB);
+  ASSERT_TRUE((*file)->Refresh().ok());
+  const char* new_start = (*file)->Find(0, 3 * kMiB);
+  ASSERT_NE(new_start, nullptr);
+  EXPECT_NE(new_start, old_start);
+  EXPECT_EQ(new_start[3 * kMiB - 1], 'x');
+  // Addresses handed out before the move stay readable.
+  EXPECT_EQ(old_start[kMiB - 1], 'x');
+}
+
 TEST_F(ResidentFileTest, StartFailsForMissingFile) {
   absl::StatusOr<std::unique_ptr<ResidentFile>> file =
       ResidentFile::Start(path_, absl::Hours(1));
