@@ -11,8 +11,8 @@
 namespace accesstokens {
 namespace {
 
-// What SQLite allocates for each file the VFS opens: this header, then the
-// default VFS's own file object.
+// The file object that SQLite allocates for each file the VFS opens: this
+// header, then the default VFS's own file object.
 struct WrappedFile {
   // First, so that SQLite finds the methods where it expects them.
   sqlite3_file base;
@@ -61,71 +61,32 @@ int Fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** page) {
 // out, so there is nothing to release.
 int Unfetch(sqlite3_file*, sqlite3_int64, void*) { return SQLITE_OK; }
 
+// Passes a call on to the method `kMethod` of the inner file. Its type
+// follows from the slot of kMethods that it fills.
+template <auto kMethod, typename Result, typename... Args>
+Result Forward(sqlite3_file* file, Args... args) {
+  sqlite3_file* inner = Inner(file);
+  return (inner->pMethods->*kMethod)(inner, args...);
+}
+
 const sqlite3_io_methods kMethods = {
     /*iVersion=*/3,
-    [](sqlite3_file* file) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xClose(inner);
-    },
-    [](sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offset) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xRead(inner, buffer, amount, offset);
-    },
-    [](sqlite3_file* file, const void* data, int amount,
-       sqlite3_int64 offset) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xWrite(inner, data, amount, offset);
-    },
-    [](sqlite3_file* file, sqlite3_int64 size) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xTruncate(inner, size);
-    },
-    [](sqlite3_file* file, int flags) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xSync(inner, flags);
-    },
-    [](sqlite3_file* file, sqlite3_int64* size) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xFileSize(inner, size);
-    },
-    [](sqlite3_file* file, int lock) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xLock(inner, lock);
-    },
-    [](sqlite3_file* file, int lock) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xUnlock(inner, lock);
-    },
-    [](sqlite3_file* file, int* reserved) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xCheckReservedLock(inner, reserved);
-    },
+    &Forward<&sqlite3_io_methods::xClose>,
+    &Forward<&sqlite3_io_methods::xRead>,
+    &Forward<&sqlite3_io_methods::xWrite>,
+    &Forward<&sqlite3_io_methods::xTruncate>,
+    &Forward<&sqlite3_io_methods::xSync>,
+    &Forward<&sqlite3_io_methods::xFileSize>,
+    &Forward<&sqlite3_io_methods::xLock>,
+    &Forward<&sqlite3_io_methods::xUnlock>,
+    &Forward<&sqlite3_io_methods::xCheckReservedLock>,
     &FileControl,
-    [](sqlite3_file* file) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xSectorSize(inner);
-    },
-    [](sqlite3_file* file) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xDeviceCharacteristics(inner);
-    },
-    [](sqlite3_file* file, int region, int size, int extend,
-       void volatile** address) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xShmMap(inner, region, size, extend, address);
-    },
-    [](sqlite3_file* file, int offset, int count, int flags) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xShmLock(inner, offset, count, flags);
-    },
-    [](sqlite3_file* file) {
-      sqlite3_file* inner = Inner(file);
-      inner->pMethods->xShmBarrier(inner);
-    },
-    [](sqlite3_file* file, int delete_flag) {
-      sqlite3_file* inner = Inner(file);
-      return inner->pMethods->xShmUnmap(inner, delete_flag);
-    },
+    &Forward<&sqlite3_io_methods::xSectorSize>,
+    &Forward<&sqlite3_io_methods::xDeviceCharacteristics>,
+    &Forward<&sqlite3_io_methods::xShmMap>,
+    &Forward<&sqlite3_io_methods::xShmLock>,
+    &Forward<&sqlite3_io_methods::xShmBarrier>,
+    &Forward<&sqlite3_io_methods::xShmUnmap>,
     &Fetch,
     &Unfetch,
 };

@@ -5,16 +5,19 @@
 // SQLite's own memory-mapped I/O (PRAGMA mmap_size) would do the same, but
 // the SQLite 3.40 of Debian 12 caps it at 0x7fff0000 bytes (about 2 GiB),
 // and each connection maps the file on its own and faults every page in
-// again. Here every connection
-// shares the one mapping that ResidentFile keeps faulted in.
+// again. Here every connection shares the one mapping that ResidentFile
+// keeps faulted in.
 //
 // The VFS wraps the default one and changes only xFetch, xUnfetch and the
 // SQLITE_FCNTL_MMAP_SIZE file control of the main database file. A
-// connection uses the mapping once it sets a positive mmap_size. Pages that are not in the mapping yet, because
-// the file grew since the last pass, are read as usual. In WAL mode, SQLite
-// reads a page from the mapping only while no WAL frame contains a newer copy
-// of it, and a checkpoint overwrites a page in the file only once no reader
-// can still need its old content, which is what makes mapped reads safe.
+// connection uses the mapping once it sets a positive mmap_size. Pages that
+// are not in the mapping yet, because the file grew since the last pass,
+// are read as usual.
+//
+// Mapped reads are safe in WAL mode for two reasons. SQLite reads a page
+// from the mapping only while no WAL frame contains a newer copy of it. A
+// checkpoint overwrites a page in the file only once no reader can still
+// need its old content.
 //
 // Thread-safe: connections on many threads can use the VFS at once.
 #ifndef ACCESSTOKENS_STORAGE_RESIDENT_VFS_H_
