@@ -99,20 +99,17 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
               : nullptr,
           options_.max_use_delay)) {}
 
-absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenExisting()
-    const {
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenExisting(
+    const char* vfs) const {
   return SqliteConnection::Open(options_.path, options_.busy_timeout,
-                                SqliteConnection::OpenMode::kExisting);
+                                SqliteConnection::OpenMode::kExisting, vfs);
 }
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenReader()
     const {
   if (resident_vfs_ == nullptr) return OpenExisting();
-  ACCESSTOKENS_ASSIGN_OR_RETURN(
-      std::unique_ptr<SqliteConnection> reader,
-      SqliteConnection::Open(options_.path, options_.busy_timeout,
-                             SqliteConnection::OpenMode::kExisting,
-                             resident_vfs_->name()));
+  ACCESSTOKENS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader,
+                                OpenExisting(resident_vfs_->name()));
   // Any positive size makes SQLite ask the VFS for each page's address
   // before it reads the page, and the VFS serves every page of the mapping.
   ACCESSTOKENS_RETURN_IF_ERROR(reader->Execute("PRAGMA mmap_size = 1"));

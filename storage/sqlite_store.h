@@ -136,8 +136,10 @@ class SqliteStore final : public Store {
 
   absl::StatusOr<Reader> AcquireReader();
 
-  // Opens another connection to the database, which must exist.
-  absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenExisting() const;
+  // Opens another connection to the database, which must exist, through
+  // the SQLite VFS named `vfs`, or the default one if null.
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> OpenExisting(
+      const char* vfs = nullptr) const;
 
   // Opens a reader connection: OpenExisting(), with reads from the mapping
   // of the database file when options_.keep_in_memory.
