@@ -51,7 +51,7 @@ void SqliteWriter::Enqueue(Item item) {
   {
     absl::MutexLock lock(&mu_);
     if (!stopping_) {
-      if (item.deadline == absl::InfinitePast()) ++urgent_items_;
+      if (item.urgent()) ++urgent_items_;
       queue_.push_back(std::move(item));
       return;
     }
@@ -88,7 +88,7 @@ void SqliteWriter::Run() {
       }
 
       while (!queue_.empty() && batch.size() < max_batch_size_) {
-        if (queue_.front().deadline == absl::InfinitePast()) --urgent_items_;
+        if (queue_.front().urgent()) --urgent_items_;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }

@@ -113,6 +113,9 @@ class SqliteWriter {
     // Time at which a deferrable item stops waiting for other items.
     // InfinitePast() for the other items.
     absl::Time deadline = absl::InfinitePast();
+
+    // True unless submitted with SubmitDeferrable().
+    bool urgent() const { return deadline == absl::InfinitePast(); }
   };
 
   void Enqueue(Item item);
