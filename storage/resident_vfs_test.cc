@@ -72,7 +72,8 @@ class ResidentVfsTest : public ::testing::Test {
     ASSERT_TRUE(writer_->Execute("PRAGMA wal_checkpoint(TRUNCATE)").ok());
   }
 
-  // Sums every byte of every payload, which reads every page of the table.
+  // Sums the payload lengths and the ids, which reads every page of the
+  // table.
   static int64_t Total(SqliteConnection& db) {
     absl::StatusOr<int64_t> total = db.QueryInt64(
         "SELECT total(length(payload) + id) FROM t");
