@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "storage/sqlite_connection.h"
 
 namespace accesstokens {
 namespace {
@@ -97,6 +98,8 @@ std::atomic<int> next_vfs_number{0};
 
 absl::StatusOr<std::unique_ptr<ResidentVfs>> ResidentVfs::Register(
     const ResidentFile* file) {
+  ConfigureSqlite();
+
   // The Unix VFS reads pAppData only in xOpen, which this class replaces,
   // so its other methods work unchanged on a copy of it.
   sqlite3_vfs* base = sqlite3_vfs_find(nullptr);

@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "glog/logging.h"
+#include "storage/sqlite_connection.h"
 #include "storage/sqlite_status.h"
 #include "storage/status_macros.h"
 
@@ -35,6 +36,8 @@ using Database = std::unique_ptr<sqlite3, Closer>;
 
 absl::StatusOr<Database> OpenDatabase(const std::string& path, int flags,
                                       absl::Duration busy_timeout) {
+  ConfigureSqlite();
+
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,

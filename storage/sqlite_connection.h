@@ -23,6 +23,11 @@ namespace accesstokens {
 
 class SqliteConnection;
 
+// Sets SQLite's process-wide options, once. The options work only before
+// SQLite initializes, so call this before any other SQLite function.
+// Thread-safe.
+void ConfigureSqlite();
+
 // One execution of a prepared statement: bind parameters, step through the
 // rows, read columns. On destruction the statement is reset and its bindings
 // cleared, so the connection can hand it out again. Parameter and column
