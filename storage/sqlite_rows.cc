@@ -238,16 +238,27 @@ absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
     SqliteConnection& db, absl::string_view digest) {
   // One statement for the token, its bot user and its project or group, so
   // that authentication costs one indexed lookup and a few joins. Each
-  // b-tree it reads can cost a disk read, so the bot's latest token comes
-  // from its membership, as in ACCESSTOKENS_USER_QUERY.
+  // b-tree it reads can cost a disk read or a cache miss, so the membership
+  // is read only for a token that cannot authenticate. Creation, rotation,
+  // revocation and deletion change token, bot and membership together, so
+  // the bot of an unrevoked token is unblocked and a member at the token's
+  // level, with this token as its latest. For other tokens, the bot's latest
+  // token comes from its membership, as in ACCESSTOKENS_USER_QUERY.
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       SqliteStatement statement,
       db.Prepare(
           "SELECT " ACCESSTOKENS_TOKEN_COLUMNS_OF_T
           ", u.id, u.username, u.email, u.display_name, u.project_id, "
-          "u.group_id, u.blocked, u.purge_time, m.access_level, "
-          "coalesce(m.token_id, "
-          "(SELECT max(c.id) FROM access_tokens c WHERE c.user_id = u.id)), "
+          "u.group_id, u.blocked, u.purge_time, "
+          "CASE WHEN t.revoke_time IS NULL AND u.blocked = 0 "
+          "THEN t.access_level "
+          "ELSE (SELECT m.access_level FROM memberships m "
+          "WHERE m.user_id = u.id) END, "
+          "CASE WHEN t.revoke_time IS NULL AND u.blocked = 0 THEN t.id "
+          "ELSE coalesce("
+          "(SELECT m.token_id FROM memberships m WHERE m.user_id = u.id), "
+          "(SELECT max(c.id) FROM access_tokens c WHERE c.user_id = u.id)) "
+          "END, "
           "u.create_time, "
           "t.digest, "
           "p.id, p.group_id, p.display_name, p.state, p.create_time, "
@@ -257,7 +268,6 @@ absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
           "coalesce(top.allow_project_token_creation, 1) "
           "FROM access_tokens t "
           "JOIN users u ON u.id = t.user_id "
-          "LEFT JOIN memberships m ON m.user_id = u.id "
           "LEFT JOIN projects p ON p.id = t.project_id "
           "LEFT JOIN groups g ON g.id = coalesce(t.group_id, p.group_id) "
           "LEFT JOIN groups top ON top.id = g.top_level_id "

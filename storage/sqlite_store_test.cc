@@ -537,8 +537,9 @@ TEST_F(SqliteStoreTest, RotationKeepsBotAndLinksTokens) {
             rotated->next.id);
 }
 
-// Authentication takes the bot's current token from its membership, and
-// from the bot's tokens once the membership has ended.
+// Authentication takes the bot's membership from a live token itself, from
+// the membership for a rotated token, and from the bot's tokens once the
+// membership has ended. Each way agrees with GetBotUser().
 TEST_F(SqliteStoreTest, OwnershipNamesBotsLatestToken) {
   ASSERT_TRUE(CreateProject(1).ok());
   absl::StatusOr<CreatedAccessToken> created =
@@ -549,11 +550,18 @@ TEST_F(SqliteStoreTest, OwnershipNamesBotsLatestToken) {
   ASSERT_TRUE(rotated.ok()) << rotated.status();
   const int64_t latest = rotated->next.id;
 
+  absl::StatusOr<BotUserRecord> bot = store_->GetBotUser(created->bot_user.id);
+  ASSERT_TRUE(bot.ok()) << bot.status();
+  ASSERT_EQ(bot->membership_access_level, 40);
   for (int n : {0, 1}) {
     absl::StatusOr<std::shared_ptr<const TokenOwnership>> found =
         store_->FindTokenByDigest(Digest(n));
     ASSERT_TRUE(found.ok()) << found.status();
     EXPECT_EQ((*found)->bot_user.token_id, latest) << "digest " << n;
+    EXPECT_EQ((*found)->bot_user.membership_access_level,
+              bot->membership_access_level)
+        << "digest " << n;
+    EXPECT_FALSE((*found)->bot_user.blocked) << "digest " << n;
   }
 
   ASSERT_TRUE(Revoke(kProject1, latest).ok());
@@ -678,7 +686,8 @@ TEST_F(SqliteStoreTest, RevocationDropsCachedToken) {
   absl::StatusOr<CreatedAccessToken> created =
       CreateToken(TokenFor(kProject1, 0));
   ASSERT_TRUE(created.ok());
-  // The first read fills the cache; the second comes from it.
+  // The second read fills the cache; the third comes from it.
+  ASSERT_TRUE(store_->FindTokenByDigest(Digest(0)).ok());
   ASSERT_TRUE(store_->FindTokenByDigest(Digest(0)).ok());
   absl::StatusOr<std::shared_ptr<const TokenOwnership>> cached =
       store_->FindTokenByDigest(Digest(0));
