@@ -90,6 +90,7 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
     : options_(std::move(options)),
       schema_version_(schema_version),
       cache_(options_.token_cache_entries, options_.encode_authentication),
+      admission_(2 * options_.token_cache_entries),
       writer_(std::make_unique<SqliteWriter>(
           std::move(writer_connection), options_.max_batch_size,
           [this] { return ReopenWriter(); },
@@ -370,7 +371,7 @@ SqliteStore::FindTokenByDigest(absl::string_view digest) {
     read.encoded_authentication = options_.encode_authentication(read);
   }
   auto ownership = std::make_shared<const TokenOwnership>(std::move(read));
-  if (usable) cache_.Insert(ownership, generation);
+  if (usable && admission_.Admit(digest)) cache_.Insert(ownership, generation);
   return ownership;
 }
 

@@ -196,6 +196,8 @@ class SqliteStore final : public Store {
   int64_t reader_generation_ ABSL_GUARDED_BY(readers_mu_) = 0;
 
   TokenCache cache_;
+  // Filter that keeps tokens used only once out of cache_.
+  CacheAdmission admission_;
 
   // Null unless options_.keep_in_memory. Reader connections read the pages
   // of the database file through resident_vfs_, from resident_'s mapping.

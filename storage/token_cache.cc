@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 
 namespace accesstokens {
 
@@ -117,6 +118,35 @@ void TokenCache::RecordUses(absl::Span<const TokenUse> uses) {
 size_t TokenCache::size() const {
   absl::MutexLock lock(&mu_);
   return by_digest_.size();
+}
+
+namespace {
+
+// Returns `slots` rounded up to a power of two, or 0 for 0.
+size_t SlotCount(size_t slots) {
+  size_t count = 1;
+  while (count < slots) count <<= 1;
+  return slots == 0 ? 0 : count;
+}
+
+}  // namespace
+
+CacheAdmission::CacheAdmission(size_t slots)
+    : mask_(SlotCount(slots) - 1),
+      fingerprints_(slots == 0
+                        ? nullptr
+                        : new std::atomic<uint64_t>[SlotCount(slots)]()) {}
+
+bool CacheAdmission::Admit(absl::string_view digest) {
+  if (fingerprints_ == nullptr) return true;
+
+  // Bit 0 is set so that no fingerprint equals an empty slot's 0.
+  const uint64_t hash = absl::HashOf(digest);
+  const uint64_t fingerprint = hash | 1;
+  std::atomic<uint64_t>& slot = fingerprints_[(hash >> 1) & mask_];
+  if (slot.load(std::memory_order_relaxed) == fingerprint) return true;
+  slot.store(fingerprint, std::memory_order_relaxed);
+  return false;
 }
 
 }  // namespace accesstokens

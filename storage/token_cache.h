@@ -13,6 +13,7 @@
 #ifndef ACCESSTOKENS_STORAGE_TOKEN_CACHE_H_
 #define ACCESSTOKENS_STORAGE_TOKEN_CACHE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -75,6 +76,32 @@ class TokenCache {
   // were dropped since stay until they reach the front, or until the queue
   // contains twice the capacity and is rebuilt.
   std::deque<int64_t> insertion_order_ ABSL_GUARDED_BY(mu_);
+};
+
+// Decides which tokens TokenCache admits: a token whose digest missed the
+// cache before, recently. A token used once never enters, so that a stream
+// of tokens used once each, spread over millions, costs no insertions and
+// no evictions of tokens that are used again. A token used again enters on
+// its second miss.
+//
+// Each digest hashes to one of a fixed number of slots, which remembers the
+// fingerprint of the last digest that missed there. A digest is forgotten
+// once another one lands in its slot, which delays its admission. Rarely,
+// two digests share a fingerprint, which hastens one. Thread-safe and
+// lock-free.
+class CacheAdmission {
+ public:
+  // Creates a filter of `slots` slots, rounded up to a power of two. With 0
+  // slots, every token is admitted.
+  explicit CacheAdmission(size_t slots);
+
+  // Records a cache miss of `digest`. Returns true if `digest` missed before,
+  // so that its token should be cached.
+  bool Admit(absl::string_view digest);
+
+ private:
+  const size_t mask_;
+  const std::unique_ptr<std::atomic<uint64_t>[]> fingerprints_;
 };
 
 }  // namespace accesstokens

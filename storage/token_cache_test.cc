@@ -116,5 +116,39 @@ TEST(TokenCacheTest, RecordUseKeepsTokenReadWhileEncoding) {
   EXPECT_EQ(cache->Find("digest-1"), reread);
 }
 
+TEST(CacheAdmissionTest, AdmitsDigestOnItsSecondMiss) {
+  CacheAdmission admission(16);
+  EXPECT_FALSE(admission.Admit("digest-1"));
+  EXPECT_TRUE(admission.Admit("digest-1"));
+  EXPECT_TRUE(admission.Admit("digest-1"));
+  EXPECT_FALSE(admission.Admit("digest-2"));
+}
+
+TEST(CacheAdmissionTest, ForgetsDigestWhoseSlotWasTaken) {
+  // One slot: each digest that misses replaces the one before.
+  CacheAdmission admission(1);
+  EXPECT_FALSE(admission.Admit("digest-1"));
+  EXPECT_FALSE(admission.Admit("digest-2"));
+  EXPECT_FALSE(admission.Admit("digest-1"));
+  EXPECT_TRUE(admission.Admit("digest-1"));
+}
+
+TEST(CacheAdmissionTest, NoSlotsAdmitsEveryDigest) {
+  CacheAdmission admission(0);
+  EXPECT_TRUE(admission.Admit("digest-1"));
+  EXPECT_TRUE(admission.Admit("digest-2"));
+}
+
+TEST(CacheAdmissionTest, RemembersManyDigestsAtOnce) {
+  // 4096 slots for 100 digests: few of them can share a slot.
+  CacheAdmission admission(4096);
+  for (int n = 0; n < 100; ++n) admission.Admit("digest-" + std::to_string(n));
+  int admitted = 0;
+  for (int n = 0; n < 100; ++n) {
+    admitted += admission.Admit("digest-" + std::to_string(n)) ? 1 : 0;
+  }
+  EXPECT_GE(admitted, 95);
+}
+
 }  // namespace
 }  // namespace accesstokens

@@ -86,22 +86,33 @@ TEST_F(LifecycleTest, LastUseIsWrittenAtMostOnceAMinute) {
 }
 
 TEST_F(LifecycleTest, CachedResponseShowsLastUse) {
-  // The first authentication reads and caches the token. Its use is
-  // written after the response.
+  // The first authentication reads the token. Its use is written after the
+  // response.
   auto first = AuthenticateFrom("203.0.113.7");
   ASSERT_TRUE(first.ok()) << first.status;
   EXPECT_FALSE(first.response.access_token().has_last_use_time());
   WaitForWrites();
 
-  // The second comes from the cache, which the write updated.
-  auto second = AuthenticateFrom("203.0.113.7");
-  ASSERT_TRUE(second.ok()) << second.status;
+  // The second reads the token again, with that use, and caches it.
+  ASSERT_TRUE(AuthenticateFrom("203.0.113.7").ok());
+
+  // A minute later, the cached token is used from another address, and that
+  // use is written too.
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_TRUE(AuthenticateFrom("198.51.100.1").ok());
+  WaitForWrites();
+
+  // The next comes from the cache, which the write updated.
+  auto cached = AuthenticateFrom("198.51.100.1");
+  ASSERT_TRUE(cached.ok()) << cached.status;
   const v1::AccessToken stored = Reload();
+  ASSERT_EQ(stored.last_use_addresses_size(), 2);
+  EXPECT_EQ(stored.last_use_addresses(0), "198.51.100.1");
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
-      second.response.access_token(), stored))
-      << second.response.access_token().DebugString() << "\nvs\n"
+      cached.response.access_token(), stored))
+      << cached.response.access_token().DebugString() << "\nvs\n"
       << stored.DebugString();
-  EXPECT_EQ(second.response.project().name(), "projects/1");
+  EXPECT_EQ(cached.response.project().name(), "projects/1");
 }
 
 TEST_F(LifecycleTest, LastUseDefaultsToCallerAddress) {
