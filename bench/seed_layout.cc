@@ -1,5 +1,6 @@
 #include "bench/seed_layout.h"
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <fstream>
@@ -20,10 +21,17 @@ namespace {
 // of SHA-256 over `label`, the seed and `number`.
 std::string DeriveSecret(absl::string_view prefix, absl::string_view seed,
                          absl::string_view label, uint64_t number) {
+  // SHA256() fetches the algorithm on every call, which took about 3% of the
+  // load generator's CPU in a profile. Here it is fetched once.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   const std::string input = absl::StrCat(label, "\n", seed, "\n", number);
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-         digest);
+  if (sha256 == nullptr ||
+      EVP_Digest(input.data(), input.size(), digest, nullptr, sha256,
+                 nullptr) != 1) {
+    SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+           digest);
+  }
   static_assert(kSecretRandomBytes <= SHA256_DIGEST_LENGTH);
   return absl::StrCat(
       prefix, absl::WebSafeBase64Escape(absl::string_view(
