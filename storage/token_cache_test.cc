@@ -140,14 +140,16 @@ TEST(CacheAdmissionTest, NoSlotsAdmitsEveryDigest) {
 }
 
 TEST(CacheAdmissionTest, RemembersManyDigestsAtOnce) {
-  // 4096 slots for 100 digests: few of them can share a slot.
-  CacheAdmission admission(4096);
+  // 2^20 slots for 100 digests: two of them share a slot in about one run
+  // of 200, as the hash seed varies by run, and the check allows for three
+  // such pairs.
+  CacheAdmission admission(1 << 20);
   for (int n = 0; n < 100; ++n) admission.Admit("digest-" + std::to_string(n));
   int admitted = 0;
   for (int n = 0; n < 100; ++n) {
     admitted += admission.Admit("digest-" + std::to_string(n)) ? 1 : 0;
   }
-  EXPECT_GE(admitted, 95);
+  EXPECT_GE(admitted, 94);
 }
 
 }  // namespace
