@@ -40,9 +40,10 @@ ABSL_FLAG(int, auth_failure_limit, 20,
           "the limit off.");
 ABSL_FLAG(int, auth_cache_entries, 20000,
           "Maximum number of tokens kept in memory so that authenticating "
-          "them again "
-          "needs no database read; each takes roughly 1.5 KB (an estimate "
-          "from the record and response sizes). 0 turns the cache off. "
+          "them again needs no database read; each takes roughly 1.5 KB (an "
+          "estimate from the record and response sizes). A token enters on "
+          "its second database read, so that tokens used once do not push "
+          "out the others. 0 turns the cache off. "
           "Revocations drop their tokens from it before they are answered.");
 ABSL_FLAG(bool, benchmark_unsafe_no_sync, false,
           "For benchmarks only: commit without waiting for the disk "
