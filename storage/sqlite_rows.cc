@@ -238,7 +238,7 @@ absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
     SqliteConnection& db, absl::string_view digest) {
   // One statement for the token, its bot user and its project or group, so
   // that authentication costs one indexed lookup and a few joins. Each
-  // b-tree it reads can cost a disk read or a cache miss, so the membership
+  // b-tree it reads can cost a disk read or a cache miss. So the membership
   // is read only for a token that cannot authenticate. Creation, rotation,
   // revocation and deletion change token, bot and membership together, so
   // the bot of an unrevoked token is unblocked and a member at the token's

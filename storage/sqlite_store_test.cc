@@ -686,7 +686,7 @@ TEST_F(SqliteStoreTest, RevocationDropsCachedToken) {
   absl::StatusOr<CreatedAccessToken> created =
       CreateToken(TokenFor(kProject1, 0));
   ASSERT_TRUE(created.ok());
-  // The second read fills the cache; the third comes from it.
+  // The second read fills the cache, and the third comes from it.
   ASSERT_TRUE(store_->FindTokenByDigest(Digest(0)).ok());
   ASSERT_TRUE(store_->FindTokenByDigest(Digest(0)).ok());
   absl::StatusOr<std::shared_ptr<const TokenOwnership>> cached =

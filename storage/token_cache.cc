@@ -124,9 +124,11 @@ namespace {
 
 // Returns `slots` rounded up to a power of two, or 0 for 0.
 size_t SlotCount(size_t slots) {
+  if (slots == 0) return 0;
+
   size_t count = 1;
   while (count < slots) count <<= 1;
-  return slots == 0 ? 0 : count;
+  return count;
 }
 
 }  // namespace

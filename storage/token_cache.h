@@ -78,11 +78,11 @@ class TokenCache {
   std::deque<int64_t> insertion_order_ ABSL_GUARDED_BY(mu_);
 };
 
-// Decides which tokens TokenCache admits: a token whose digest missed the
-// cache before, recently. A token used once never enters, so that a stream
-// of tokens used once each, spread over millions, costs no insertions and
-// no evictions of tokens that are used again. A token used again enters on
-// its second miss.
+// A filter that decides which tokens TokenCache admits: those whose digest
+// missed the cache recently before. A token used once does not enter, so a
+// stream of tokens used once each, spread over millions, costs no
+// insertions and evicts no token that is used again. A token used again
+// enters on its second miss.
 //
 // Each digest hashes to one of a fixed number of slots, which remembers the
 // fingerprint of the last digest that missed there. A digest is forgotten

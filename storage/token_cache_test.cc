@@ -140,9 +140,9 @@ TEST(CacheAdmissionTest, NoSlotsAdmitsEveryDigest) {
 }
 
 TEST(CacheAdmissionTest, RemembersManyDigestsAtOnce) {
-  // 2^20 slots for 100 digests: two of them share a slot in about one run
-  // of 200, as the hash seed varies by run, and the check allows for three
-  // such pairs.
+  // 2^20 slots for 100 digests. The hash seed varies by run, and two of the
+  // digests share a slot in about one run of 200. The check allows for
+  // three such pairs.
   CacheAdmission admission(1 << 20);
   for (int n = 0; n < 100; ++n) admission.Admit("digest-" + std::to_string(n));
   int admitted = 0;
