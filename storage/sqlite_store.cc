@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "glog/logging.h"
+#include "storage/deferred_sync_vfs.h"
 #include "storage/resident_vfs.h"
 #include "storage/schema.h"
 #include "storage/sqlite_operations.h"
@@ -56,6 +57,11 @@ absl::Status ConfigureWriter(SqliteConnection& writer, bool synchronous) {
 // those that memory pressure has reclaimed.
 constexpr absl::Duration kResidentFilePeriod = absl::Seconds(60);
 
+// How long a checkpoint may leave the database file unsynced. Longer means
+// fewer syncs beside the log's flushes; the first restart of the log after
+// the deferral syncs what is left, with the writer waiting.
+constexpr absl::Duration kDatabaseSyncDeferral = absl::Milliseconds(500);
+
 }  // namespace
 
 // --- Opening and closing ----------------------------------------------------
@@ -63,8 +69,13 @@ constexpr absl::Duration kResidentFilePeriod = absl::Seconds(60);
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     SqliteStoreOptions options) {
   ACCESSTOKENS_ASSIGN_OR_RETURN(
+      std::unique_ptr<DeferredSyncVfs> sync_vfs,
+      DeferredSyncVfs::Register(kDatabaseSyncDeferral));
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
       std::unique_ptr<SqliteConnection> writer,
-      SqliteConnection::Open(options.path, options.busy_timeout));
+      SqliteConnection::Open(options.path, options.busy_timeout,
+                             SqliteConnection::OpenMode::kCreate,
+                             sync_vfs->guarding_name()));
   if (!options.synchronous) {
     LOG(WARNING) << "synchronous=OFF: commits do not wait for the disk, so a "
                     "power loss can undo acknowledged writes; use this for "
@@ -72,8 +83,8 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   }
   ACCESSTOKENS_ASSIGN_OR_RETURN(int64_t version, MigrateSchema(*writer));
   ACCESSTOKENS_RETURN_IF_ERROR(ConfigureWriter(*writer, options.synchronous));
-  std::unique_ptr<SqliteStore> store(
-      new SqliteStore(std::move(options), version, std::move(writer)));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(
+      std::move(options), version, std::move(sync_vfs), std::move(writer)));
 
   if (store->options_.keep_in_memory) {
     ACCESSTOKENS_ASSIGN_OR_RETURN(
@@ -86,15 +97,17 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
 }
 
 SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
+                         std::unique_ptr<DeferredSyncVfs> sync_vfs,
                          std::unique_ptr<SqliteConnection> writer_connection)
     : options_(std::move(options)),
       schema_version_(schema_version),
       cache_(options_.token_cache_entries, options_.encode_authentication),
       admission_(2 * options_.token_cache_entries),
+      sync_vfs_(std::move(sync_vfs)),
       writer_(std::make_unique<SqliteWriter>(
           std::move(writer_connection), options_.max_batch_size,
           [this] { return ReopenWriter(); },
-          [this] { return OpenExisting(); },
+          [this] { return OpenExisting(sync_vfs_->deferring_name()); },
           options_.synchronous
               ? SqliteWriter::Flush([this] { return FlushLog(); })
               : nullptr,
@@ -120,7 +133,7 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenReader()
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::ReopenWriter() {
   RetireReaders();
   ACCESSTOKENS_ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> writer,
-                                OpenExisting());
+                                OpenExisting(sync_vfs_->guarding_name()));
   ACCESSTOKENS_RETURN_IF_ERROR(ConfigureWriter(*writer, options_.synchronous));
   return writer;
 }

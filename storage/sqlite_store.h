@@ -23,6 +23,7 @@
 
 namespace accesstokens {
 
+class DeferredSyncVfs;
 class ResidentVfs;
 
 struct SqliteStoreOptions {
@@ -132,6 +133,7 @@ class SqliteStore final : public Store {
   };
 
   SqliteStore(SqliteStoreOptions options, int64_t schema_version,
+              std::unique_ptr<DeferredSyncVfs> sync_vfs,
               std::unique_ptr<SqliteConnection> writer_connection);
 
   absl::StatusOr<Reader> AcquireReader();
@@ -207,6 +209,10 @@ class SqliteStore final : public Store {
   // The inode of the log file whose directory entry FlushLog() has synced.
   // Used by the flush thread only.
   ino_t synced_log_inode_ = 0;
+
+  // The writer opens through its guarding VFS, the checkpoints through its
+  // deferring one, so that checkpoints sync the database file rarely.
+  std::unique_ptr<DeferredSyncVfs> sync_vfs_;
 
   // Declared last so that it is destroyed first, while the rest is intact.
   std::unique_ptr<SqliteWriter> writer_;

@@ -1,0 +1,117 @@
+// A SQLite VFS that lets checkpoints skip most of their syncs of the
+// database file, without weakening durability.
+//
+// A checkpoint in WAL mode syncs the log, copies its pages into the
+// database file, and syncs the database file. The second sync is needed
+// only before the log loses those pages: before SQLite writes a restarted
+// log over the old one from its start, truncates the log, or deletes it.
+// Until then, recovery after a power loss reads the pages from the log,
+// which every acknowledged commit has reached through a sync of its own.
+// Under a steady write load these syncs of randomly placed pages made the
+// log's flushes, which callers wait for, several times slower.
+//
+// Connections that checkpoint beside the writer open with
+// deferring_name(). Their sync of the main database file only marks it as
+// unsynced, unless `max_deferral` has passed since the file was last
+// synced; then it syncs at once, so that a later restart of the log finds
+// little left to sync. The log sync that precedes each copy stays, so a
+// checkpoint copies only pages that are durable in the log.
+//
+// The writer opens with guarding_name(). Its writes at the start of the
+// log, which SQLite makes only to begin a new log, and any truncation or
+// deletion of the log, through either VFS, first sync the database file if
+// it is marked. A real sync of the database file through either VFS clears
+// the mark.
+//
+// Thread-safe: connections on many threads can use both VFSes at once.
+#ifndef ACCESSTOKENS_STORAGE_DEFERRED_SYNC_VFS_H_
+#define ACCESSTOKENS_STORAGE_DEFERRED_SYNC_VFS_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace accesstokens {
+
+class DeferredSyncVfs {
+ public:
+  // Registers the two VFSes. All connections that use them must open the
+  // same database.
+  static absl::StatusOr<std::unique_ptr<DeferredSyncVfs>> Register(
+      absl::Duration max_deferral);
+
+  // Unregisters both VFSes. REQUIRES: no connection uses them any more.
+  ~DeferredSyncVfs();
+
+  DeferredSyncVfs(const DeferredSyncVfs&) = delete;
+  DeferredSyncVfs& operator=(const DeferredSyncVfs&) = delete;
+
+  // The VFS names to pass to sqlite3_open_v2().
+  const char* deferring_name() const { return deferring_name_.c_str(); }
+  const char* guarding_name() const { return guarding_name_.c_str(); }
+
+  // Syncs the database file if a checkpoint left it unsynced.
+  absl::Status SyncIfMarked();
+
+  struct Counts {
+    // Syncs of the database file that a checkpoint asked for and that
+    // were deferred.
+    int64_t deferred = 0;
+    // Syncs of the database file that ran, including those that SQLite
+    // asked for directly.
+    int64_t synced = 0;
+    // Of those, syncs that ran because the log was about to be
+    // overwritten, truncated or deleted.
+    int64_t before_log_reuse = 0;
+  };
+  Counts counts() const;
+  bool marked() const;
+
+ private:
+  friend struct DeferredSyncFile;
+
+  DeferredSyncVfs(absl::Duration max_deferral, sqlite3_vfs* base);
+
+  static int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file,
+                  int flags, int* out_flags);
+  static int Delete(sqlite3_vfs* vfs, const char* name, int sync_directory);
+
+  // The methods of the main database file and the log that differ from
+  // the base VFS's.
+  int SyncDatabase(sqlite3_file* database, bool deferrable, int flags);
+  int SyncBeforeLogReuse();
+  void CloseDatabase(sqlite3_file* database);
+
+  // Syncs `database` and clears the mark.
+  int RunSync(sqlite3_file* database, int flags)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const absl::Duration max_deferral_;
+  sqlite3_vfs* const base_;
+  const std::string deferring_name_;
+  const std::string guarding_name_;
+  sqlite3_vfs deferring_;
+  sqlite3_vfs guarding_;
+
+  mutable absl::Mutex mu_;
+  bool marked_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time last_sync_ ABSL_GUARDED_BY(mu_);
+  Counts counts_ ABSL_GUARDED_BY(mu_);
+  // The base VFS's handles of the open main database files, through which
+  // a deferred sync runs. SQLite closes a connection's log before its
+  // database file, so a connection that reuses the log has one open.
+  std::vector<sqlite3_file*> databases_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace accesstokens
+
+#endif  // ACCESSTOKENS_STORAGE_DEFERRED_SYNC_VFS_H_

@@ -1,0 +1,156 @@
+#include "storage/deferred_sync_vfs.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "storage/sqlite_connection.h"
+#include "tests/testing/temp_dir.h"
+
+namespace accesstokens {
+namespace {
+
+class DeferredSyncVfsTest : public ::testing::Test {
+ protected:
+  // Opens a writer through the guarding VFS and a checkpointer through the
+  // deferring one, and writes some rows to the log.
+  void Start(absl::Duration max_deferral) {
+    absl::StatusOr<std::unique_ptr<DeferredSyncVfs>> vfs =
+        DeferredSyncVfs::Register(max_deferral);
+    ASSERT_TRUE(vfs.ok()) << vfs.status();
+    vfs_ = *std::move(vfs);
+
+    writer_ = Open(vfs_->guarding_name());
+    ASSERT_NE(writer_, nullptr);
+    ASSERT_TRUE(writer_
+                    ->Execute("CREATE TABLE t (id INTEGER PRIMARY KEY, "
+                              "payload BLOB NOT NULL)")
+                    .ok());
+    checkpointer_ = Open(vfs_->deferring_name());
+    ASSERT_NE(checkpointer_, nullptr);
+    Insert(100);
+  }
+
+  std::unique_ptr<SqliteConnection> Open(const char* vfs) {
+    absl::StatusOr<std::unique_ptr<SqliteConnection>> connection =
+        SqliteConnection::Open(path_, absl::Seconds(5),
+                               SqliteConnection::OpenMode::kCreate, vfs);
+    EXPECT_TRUE(connection.ok()) << connection.status();
+    if (!connection.ok()) return nullptr;
+    return *std::move(connection);
+  }
+
+  void Insert(int rows) {
+    for (int i = 0; i < rows; ++i) {
+      ASSERT_TRUE(writer_
+                      ->Execute("INSERT INTO t (payload) VALUES "
+                                "(zeroblob(1000))")
+                      .ok());
+    }
+  }
+
+  // Copies the whole log into the database file, as the checkpoints beside
+  // the writer do.
+  void Checkpoint() {
+    int log_frames = -1;
+    int copied_frames = -1;
+    ASSERT_EQ(sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr,
+                                        SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                        &copied_frames),
+              SQLITE_OK);
+    ASSERT_GT(log_frames, 0);
+    ASSERT_EQ(copied_frames, log_frames);
+  }
+
+  int64_t Rows(SqliteConnection& db) {
+    absl::StatusOr<int64_t> rows = db.QueryInt64("SELECT count(*) FROM t");
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? *rows : -1;
+  }
+
+  testing::TempDir dir_;
+  const std::string path_ = dir_.File("data.db");
+  std::unique_ptr<DeferredSyncVfs> vfs_;
+  std::unique_ptr<SqliteConnection> writer_;
+  std::unique_ptr<SqliteConnection> checkpointer_;
+};
+
+TEST_F(DeferredSyncVfsTest, CheckpointDefersDatabaseSync) {
+  Start(absl::Hours(1));
+  const DeferredSyncVfs::Counts before = vfs_->counts();
+
+  Checkpoint();
+
+  const DeferredSyncVfs::Counts after = vfs_->counts();
+  EXPECT_EQ(after.deferred, before.deferred + 1);
+  EXPECT_EQ(after.synced, before.synced);
+  EXPECT_TRUE(vfs_->marked());
+}
+
+TEST_F(DeferredSyncVfsTest, CheckpointSyncsOnceDeferralHasPassed) {
+  Start(absl::ZeroDuration());
+  const DeferredSyncVfs::Counts before = vfs_->counts();
+
+  Checkpoint();
+
+  const DeferredSyncVfs::Counts after = vfs_->counts();
+  EXPECT_EQ(after.deferred, before.deferred);
+  EXPECT_EQ(after.synced, before.synced + 1);
+  EXPECT_FALSE(vfs_->marked());
+}
+
+TEST_F(DeferredSyncVfsTest, NewLogSyncsDatabaseFirst) {
+  Start(absl::Hours(1));
+  Checkpoint();
+  const DeferredSyncVfs::Counts before = vfs_->counts();
+
+  // The whole log is copied and no reader holds it, so this commit starts
+  // the log over from its beginning.
+  Insert(1);
+
+  const DeferredSyncVfs::Counts after = vfs_->counts();
+  EXPECT_EQ(after.before_log_reuse, before.before_log_reuse + 1);
+  EXPECT_EQ(after.synced, before.synced + 1);
+  EXPECT_FALSE(vfs_->marked());
+  EXPECT_EQ(Rows(*writer_), 101);
+}
+
+TEST_F(DeferredSyncVfsTest, LogDeletionSyncsDatabaseFirst) {
+  Start(absl::Hours(1));
+  Checkpoint();
+  const DeferredSyncVfs::Counts before = vfs_->counts();
+
+  // The last connection to close checkpoints, deferring its sync, and
+  // deletes the log.
+  writer_.reset();
+  checkpointer_.reset();
+
+  const DeferredSyncVfs::Counts after = vfs_->counts();
+  EXPECT_EQ(after.before_log_reuse, before.before_log_reuse + 1);
+  EXPECT_FALSE(vfs_->marked());
+  EXPECT_FALSE(std::filesystem::exists(path_ + "-wal"));
+
+  std::unique_ptr<SqliteConnection> reopened = Open(nullptr);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(Rows(*reopened), 100);
+}
+
+TEST_F(DeferredSyncVfsTest, UnmarkedFileNeedsNoSyncForNewLog) {
+  Start(absl::Hours(1));
+  ASSERT_TRUE(writer_->Execute("PRAGMA wal_checkpoint(PASSIVE)").ok());
+  const DeferredSyncVfs::Counts before = vfs_->counts();
+
+  Insert(1);
+
+  const DeferredSyncVfs::Counts after = vfs_->counts();
+  EXPECT_EQ(after.before_log_reuse, before.before_log_reuse);
+  EXPECT_EQ(after.synced, before.synced);
+}
+
+}  // namespace
+}  // namespace accesstokens
