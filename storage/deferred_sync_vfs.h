@@ -22,6 +22,8 @@
 // deletion of the log, through either VFS, first sync the database file if
 // it is marked. A real sync of the database file through either VFS clears
 // the mark.
+// That sync runs on the writer's thread, so SqliteCheckpointer keeps the
+// log from restarting between its own syncs.
 //
 // Thread-safe: connections on many threads can use both VFSes at once.
 #ifndef ACCESSTOKENS_STORAGE_DEFERRED_SYNC_VFS_H_

@@ -7,8 +7,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "storage/sqlite_checkpointer.h"
 #include "storage/sqlite_connection.h"
 #include "tests/testing/temp_dir.h"
 
@@ -150,6 +152,57 @@ TEST_F(DeferredSyncVfsTest, UnmarkedFileNeedsNoSyncForNewLog) {
   const DeferredSyncVfs::Counts after = vfs_->counts();
   EXPECT_EQ(after.before_log_reuse, before.before_log_reuse);
   EXPECT_EQ(after.synced, before.synced);
+}
+
+// The checkpointer's pin keeps the log from restarting until the log is
+// large, and then lets it restart.
+TEST_F(DeferredSyncVfsTest, CheckpointerHoldsLogUntilRestartSize) {
+  Start(absl::Hours(1));
+  int log_frames = 0;
+  sqlite3_wal_hook(
+      writer_->handle(),
+      +[](void* frames, sqlite3*, const char*, int log) {
+        *static_cast<int*>(frames) = log;
+        return SQLITE_OK;
+      },
+      &log_frames);
+  Insert(1);
+  const int first_log = log_frames;
+  ASSERT_GT(first_log, 0);
+
+  auto checkpointer = std::make_unique<SqliteCheckpointer>(
+      [this] {
+        return SqliteConnection::Open(path_, absl::Seconds(5),
+                                      SqliteConnection::OpenMode::kExisting,
+                                      vfs_->deferring_name());
+      },
+      vfs_.get());
+  checkpointer->Request(log_frames);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (vfs_->counts().deferred == 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_GT(vfs_->counts().deferred, 0);
+
+  // The whole log is copied, but the pin keeps it from restarting.
+  Insert(1);
+  EXPECT_GT(log_frames, first_log);
+  EXPECT_TRUE(vfs_->marked());
+  EXPECT_EQ(vfs_->counts().before_log_reuse, 0);
+
+  checkpointer->Request(SqliteCheckpointer::kRestartFrames);
+  const int held_log = log_frames;
+  int rows = 102;
+  bool restarted = false;
+  while (!restarted && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+    Insert(1);
+    ++rows;
+    restarted = log_frames < held_log;
+  }
+  EXPECT_TRUE(restarted);
+  checkpointer.reset();
+  EXPECT_EQ(Rows(*writer_), rows);
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ SqliteStore::SqliteStore(SqliteStoreOptions options, int64_t schema_version,
           options_.synchronous
               ? SqliteWriter::Flush([this] { return FlushLog(); })
               : nullptr,
-          options_.max_use_delay)) {}
+          options_.max_use_delay, sync_vfs_.get())) {}
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteStore::OpenExisting(
     const char* vfs) const {

@@ -11,12 +11,13 @@ namespace accesstokens {
 SqliteWriter::SqliteWriter(std::unique_ptr<SqliteConnection> connection,
                            size_t max_batch_size, Reopen reopen,
                            Reopen open_checkpointer, Flush flush,
-                           absl::Duration max_deferral)
+                           absl::Duration max_deferral,
+                           DeferredSyncVfs* sync_vfs)
     : connection_(std::move(connection)),
       max_batch_size_(max_batch_size),
       max_deferral_(max_deferral),
       reopen_(std::move(reopen)),
-      checkpointer_(std::move(open_checkpointer)),
+      checkpointer_(std::move(open_checkpointer), sync_vfs),
       flush_(std::move(flush)) {
   WatchLogSize();
   thread_ = std::thread([this] { Run(); });
@@ -114,7 +115,7 @@ void SqliteWriter::WatchLogSize() {
 void SqliteWriter::CheckpointIfLarge() {
   if (connection_ == nullptr || wal_frames_ < kCheckpointFrames) return;
   if (wal_frames_ < kForceCheckpointFrames) {
-    checkpointer_.Request();
+    checkpointer_.Request(wal_frames_);
     return;
   }
 

@@ -54,10 +54,11 @@ namespace accesstokens {
 //
 // Checkpoints run beside the writer: once the write-ahead log contains
 // kCheckpointFrames pages after a commit, a SqliteCheckpointer copies them
-// back. Only if the log still reaches kForceCheckpointFrames, because
-// commits keep adding pages faster than the checkpoints catch up, does the
-// writer checkpoint itself between two batches, so that the log cannot
-// grow without bound.
+// back. With a DeferredSyncVfs, it also holds the log back from restarting
+// until the log reaches SqliteCheckpointer::kRestartFrames. Only if the log
+// still reaches kForceCheckpointFrames, because commits keep adding pages
+// faster than the checkpoints catch up, does the writer checkpoint itself
+// between two batches, so that the log cannot grow without bound.
 //
 // Thread-safe: Submit() may be called from any thread.
 class SqliteWriter {
@@ -78,18 +79,21 @@ class SqliteWriter {
   // once, however many commits in the log changed it, so a longer log
   // means fewer copies of the pages that every batch changes.
   static constexpr int kCheckpointFrames = 4000;
-  static constexpr int kForceCheckpointFrames = 16000;
+  static constexpr int kForceCheckpointFrames = 60000;
 
   // Starts the writer thread. Batches hold at most `max_batch_size` items.
   // `reopen` replaces a connection that cannot write; it runs on the writer
   // thread after the old connection has closed. `open_checkpointer` opens
   // the connection of the checkpoints. `flush`, if not null, runs on a
   // thread of its own after commits (see above). `max_deferral` bounds the
-  // wait of the items submitted with SubmitDeferrable().
+  // wait of the items submitted with SubmitDeferrable(). `sync_vfs`, if not
+  // null, is the VFS through which `connection`, `reopen` and
+  // `open_checkpointer` open (see SqliteCheckpointer).
   SqliteWriter(std::unique_ptr<SqliteConnection> connection,
                size_t max_batch_size, Reopen reopen, Reopen open_checkpointer,
                Flush flush = nullptr,
-               absl::Duration max_deferral = absl::ZeroDuration());
+               absl::Duration max_deferral = absl::ZeroDuration(),
+               DeferredSyncVfs* sync_vfs = nullptr);
 
   // Runs the items already submitted and their completions, then stops the
   // threads.
