@@ -12,9 +12,9 @@
 //
 // Connections that checkpoint beside the writer open with
 // deferring_name(). Their sync of the main database file only marks it as
-// unsynced, unless `max_deferral` has passed since the file was last
-// synced; then it syncs at once, so that a later restart of the log finds
-// little left to sync. The log sync that precedes each copy stays, so a
+// unsynced. Once `max_deferral` has passed since the file was last synced,
+// their next sync runs at once, which keeps the work left for a restart
+// of the log small. The log sync that precedes each copy stays, so a
 // checkpoint copies only pages that are durable in the log.
 //
 // The writer opens with guarding_name(). Its writes at the start of the

@@ -111,7 +111,7 @@ TEST_F(DeferredSyncVfsTest, NewLogSyncsDatabaseFirst) {
   Checkpoint();
   const DeferredSyncVfs::Counts before = vfs_->counts();
 
-  // The whole log is copied and no reader holds it, so this commit starts
+  // The whole log is copied and no reader uses it, so this commit starts
   // the log over from its beginning.
   Insert(1);
 

@@ -79,8 +79,8 @@ absl::Status SqliteCheckpointer::Checkpoint(int log_frames) {
       ACCESSTOKENS_RETURN_IF_ERROR(sync_vfs_->SyncIfMarked());
       Unpin();
     } else if (held_ < 0 || log_frames > bound_) {
-      // A commit came after the last checkpoint, so the log holds pages
-      // that are not copied yet, and the new pin reads from the log.
+      // A commit came after the last checkpoint, so the log has pages that
+      // are not copied yet, and the new pin reads from the log.
       ACCESSTOKENS_RETURN_IF_ERROR(PinLog());
     } else {
       return absl::OkStatus();  // Nothing new to copy.

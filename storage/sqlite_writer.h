@@ -54,7 +54,7 @@ namespace accesstokens {
 //
 // Checkpoints run beside the writer: once the write-ahead log contains
 // kCheckpointFrames pages after a commit, a SqliteCheckpointer copies them
-// back. With a DeferredSyncVfs, it also holds the log back from restarting
+// back. With a DeferredSyncVfs, it also keeps the log from restarting
 // until the log reaches SqliteCheckpointer::kRestartFrames. Only if the log
 // still reaches kForceCheckpointFrames, because commits keep adding pages
 // faster than the checkpoints catch up, does the writer checkpoint itself
