@@ -7,9 +7,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "storage/sqlite_connection.h"
+#include "storage/status_macros.h"
 
 namespace accesstokens {
 
@@ -110,22 +110,13 @@ std::atomic<int> next_vfs_number{0};
 
 absl::StatusOr<std::unique_ptr<DeferredSyncVfs>> DeferredSyncVfs::Register(
     absl::Duration max_deferral) {
-  ConfigureSqlite();
-
-  // The Unix VFS reads pAppData only in xOpen, which this class replaces,
-  // so its other methods work unchanged on a copy of it.
-  sqlite3_vfs* base = sqlite3_vfs_find(nullptr);
-  if (base == nullptr || absl::string_view(base->zName) != "unix") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "failed to wrap the default SQLite VFS \"",
-        base == nullptr ? "" : base->zName, "\": only \"unix\" is supported"));
-  }
+  ACCESSTOKENS_ASSIGN_OR_RETURN(sqlite3_vfs* base, FindUnixVfs());
 
   std::unique_ptr<DeferredSyncVfs> vfs(new DeferredSyncVfs(max_deferral, base));
   for (sqlite3_vfs* registered : {&vfs->deferring_, &vfs->guarding_}) {
     const int rc = sqlite3_vfs_register(registered, /*makeDflt=*/0);
+    // The destructor unregisters what did register.
     if (rc != SQLITE_OK) {
-      sqlite3_vfs_unregister(&vfs->deferring_);
       return absl::InternalError(absl::StrCat("failed to register SQLite VFS ",
                                               registered->zName, ": ",
                                               sqlite3_errstr(rc)));

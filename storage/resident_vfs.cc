@@ -6,8 +6,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
 #include "storage/sqlite_connection.h"
+#include "storage/status_macros.h"
 
 namespace accesstokens {
 namespace {
@@ -98,16 +98,7 @@ std::atomic<int> next_vfs_number{0};
 
 absl::StatusOr<std::unique_ptr<ResidentVfs>> ResidentVfs::Register(
     const ResidentFile* file) {
-  ConfigureSqlite();
-
-  // The Unix VFS reads pAppData only in xOpen, which this class replaces,
-  // so its other methods work unchanged on a copy of it.
-  sqlite3_vfs* base = sqlite3_vfs_find(nullptr);
-  if (base == nullptr || absl::string_view(base->zName) != "unix") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "failed to wrap the default SQLite VFS \"",
-        base == nullptr ? "" : base->zName, "\": only \"unix\" is supported"));
-  }
+  ACCESSTOKENS_ASSIGN_OR_RETURN(sqlite3_vfs* base, FindUnixVfs());
 
   std::unique_ptr<ResidentVfs> vfs(new ResidentVfs(file, base));
   const int rc = sqlite3_vfs_register(&vfs->vfs_, /*makeDflt=*/0);

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "glog/logging.h"
 #include "storage/sqlite_status.h"
 
@@ -127,6 +128,17 @@ std::string SqliteStatement::ColumnBlob(int column) const {
   if (blob == nullptr) return std::string();
   return std::string(static_cast<const char*>(blob),
                      sqlite3_column_bytes(statement_, column));
+}
+
+absl::StatusOr<sqlite3_vfs*> FindUnixVfs() {
+  ConfigureSqlite();
+  sqlite3_vfs* base = sqlite3_vfs_find(nullptr);
+  if (base == nullptr || absl::string_view(base->zName) != "unix") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "failed to wrap the default SQLite VFS \"",
+        base == nullptr ? "" : base->zName, "\": only \"unix\" is supported"));
+  }
+  return base;
 }
 
 void ConfigureSqlite() {

@@ -18,6 +18,7 @@
 
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_vfs;
 
 namespace accesstokens {
 
@@ -27,6 +28,12 @@ class SqliteConnection;
 // SQLite initializes, so call this before any other SQLite function.
 // Thread-safe.
 void ConfigureSqlite();
+
+// Returns SQLite's default VFS for a VFS that wraps it, after
+// ConfigureSqlite(). Fails unless it is the Unix VFS: the wrappers copy its
+// sqlite3_vfs, which works only because the Unix VFS reads pAppData in
+// xOpen alone, and they replace xOpen.
+absl::StatusOr<sqlite3_vfs*> FindUnixVfs();
 
 // One execution of a prepared statement: bind parameters, step through the
 // rows, read columns. On destruction the statement is reset and its bindings
