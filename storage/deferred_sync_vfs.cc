@@ -216,22 +216,32 @@ int DeferredSyncVfs::SyncDatabase(sqlite3_file* database, bool deferrable,
 int DeferredSyncVfs::SyncBeforeLogReuse() {
   absl::MutexLock lock(&mu_);
   if (!marked_) return SQLITE_OK;
-  // A sync through any handle of a file covers the writes of all of them.
-  if (databases_.empty()) return SQLITE_IOERR_FSYNC;
-  const int rc = RunSync(databases_.front(), SQLITE_SYNC_NORMAL);
+
+  const int rc = SyncMarked();
   if (rc == SQLITE_OK) ++counts_.before_log_reuse;
   return rc;
 }
 
 absl::Status DeferredSyncVfs::SyncIfMarked() {
   absl::MutexLock lock(&mu_);
-  if (!marked_ || databases_.empty()) return absl::OkStatus();
-  const int rc = RunSync(databases_.front(), SQLITE_SYNC_NORMAL);
+  if (!marked_) return absl::OkStatus();
+
+  const int rc = SyncMarked();
   if (rc != SQLITE_OK) {
     return absl::UnavailableError(
-        absl::StrCat("failed to sync the database file: ", sqlite3_errstr(rc)));
+        absl::StrCat("failed to sync the database file: ", sqlite3_errstr(rc),
+                     "; check the disk"));
   }
   return absl::OkStatus();
+}
+
+int DeferredSyncVfs::SyncMarked() {
+  // NOTE: SQLite closes a connection's database file after its log, so a
+  // handle is open whenever a log is reused. The branch below never ran.
+  if (databases_.empty()) return SQLITE_IOERR_FSYNC;
+
+  // A sync through any handle of a file covers the writes of all of them.
+  return RunSync(databases_.front(), SQLITE_SYNC_NORMAL);
 }
 
 void DeferredSyncVfs::CloseDatabase(sqlite3_file* database) {

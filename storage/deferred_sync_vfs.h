@@ -7,8 +7,8 @@
 // log over the old one from its start, truncates the log, or deletes it.
 // Until then, recovery after a power loss reads the pages from the log,
 // which every acknowledged commit has reached through a sync of its own.
-// Under a steady write load these syncs of randomly placed pages made the
-// log's flushes, which callers wait for, several times slower.
+// Under a steady write load, these syncs of scattered pages delayed the
+// log flushes that callers wait for.
 //
 // Connections that checkpoint beside the writer open with
 // deferring_name(). Their sync of the main database file only marks it as
@@ -21,9 +21,12 @@
 // log, which SQLite makes only to begin a new log, and any truncation or
 // deletion of the log, through either VFS, first sync the database file if
 // it is marked. A real sync of the database file through either VFS clears
-// the mark.
-// That sync runs on the writer's thread, so SqliteCheckpointer keeps the
-// log from restarting between its own syncs.
+// the mark. That sync runs on the writer's thread, so SqliteCheckpointer
+// keeps the log from restarting between its own syncs.
+//
+// NOTE: this relies on how SQLite 3.40's WAL code uses the VFS (a new log
+// starts with a write at offset 0, and a checkpoint syncs the log before
+// it copies). The tests check the first; a later SQLite may differ.
 //
 // Thread-safe: connections on many threads can use both VFSes at once.
 #ifndef ACCESSTOKENS_STORAGE_DEFERRED_SYNC_VFS_H_
@@ -64,18 +67,20 @@ class DeferredSyncVfs {
   // Syncs the database file if a checkpoint left it unsynced.
   absl::Status SyncIfMarked();
 
+  // Numbers of syncs of the database file since registration.
   struct Counts {
-    // Syncs of the database file that a checkpoint asked for and that
-    // were deferred.
+    // Syncs of the database file that checkpoints requested and the VFS
+    // deferred.
     int64_t deferred = 0;
     // Syncs of the database file that ran, including those that SQLite
-    // asked for directly.
+    // requested through the guarding VFS.
     int64_t synced = 0;
     // Of those, syncs that ran because the log was about to be
     // overwritten, truncated or deleted.
     int64_t before_log_reuse = 0;
   };
   Counts counts() const;
+  // Returns whether a checkpoint left the database file unsynced.
   bool marked() const;
 
  private:
@@ -93,6 +98,8 @@ class DeferredSyncVfs {
   int SyncBeforeLogReuse();
   void CloseDatabase(sqlite3_file* database);
 
+  // Syncs the marked database file through any open handle.
+  int SyncMarked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Syncs `database` and clears the mark.
   int RunSync(sqlite3_file* database, int flags)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -94,7 +94,7 @@ TEST_F(DeferredSyncVfsTest, CheckpointDefersDatabaseSync) {
   EXPECT_TRUE(vfs_->marked());
 }
 
-TEST_F(DeferredSyncVfsTest, CheckpointSyncsOnceDeferralHasPassed) {
+TEST_F(DeferredSyncVfsTest, CheckpointSyncsAfterDeferral) {
   Start(absl::ZeroDuration());
   const DeferredSyncVfs::Counts before = vfs_->counts();
 
@@ -142,7 +142,7 @@ TEST_F(DeferredSyncVfsTest, LogDeletionSyncsDatabaseFirst) {
   EXPECT_EQ(Rows(*reopened), 100);
 }
 
-TEST_F(DeferredSyncVfsTest, UnmarkedFileNeedsNoSyncForNewLog) {
+TEST_F(DeferredSyncVfsTest, CleanFileNeedsNoSync) {
   Start(absl::Hours(1));
   ASSERT_TRUE(writer_->Execute("PRAGMA wal_checkpoint(PASSIVE)").ok());
   const DeferredSyncVfs::Counts before = vfs_->counts();
@@ -156,7 +156,7 @@ TEST_F(DeferredSyncVfsTest, UnmarkedFileNeedsNoSyncForNewLog) {
 
 // The checkpointer's pin keeps the log from restarting until the log is
 // large, and then lets it restart.
-TEST_F(DeferredSyncVfsTest, CheckpointerHoldsLogUntilRestartSize) {
+TEST_F(DeferredSyncVfsTest, CheckpointerDelaysLogRestart) {
   Start(absl::Hours(1));
   int log_frames = 0;
   sqlite3_wal_hook(

@@ -42,8 +42,8 @@ class SqliteCheckpointer {
   // Log size in pages from which the pins are dropped (see above).
   static constexpr int kRestartFrames = 30000;
 
-  // Starts the thread; `open` opens its connections when first needed. If
-  // `sync_vfs` is not null, `open` must open through its deferring VFS.
+  // Starts the thread. `open` opens its connections when first needed, and
+  // must open through the deferring VFS of `sync_vfs` if that is not null.
   explicit SqliteCheckpointer(Open open, DeferredSyncVfs* sync_vfs = nullptr);
 
   // Waits for a running checkpoint, then stops the thread.
@@ -52,8 +52,8 @@ class SqliteCheckpointer {
   SqliteCheckpointer(const SqliteCheckpointer&) = delete;
   SqliteCheckpointer& operator=(const SqliteCheckpointer&) = delete;
 
-  // Asks for a checkpoint of a log of `log_frames` pages, its size after
-  // the latest commit; returns at once. Requests that arrive while one
+  // Requests a checkpoint of a log of `log_frames` pages (its size after
+  // the latest commit) and returns at once. Requests that arrive while one
   // runs lead to one more checkpoint after it.
   void Request(int log_frames = 0);
 
