@@ -130,9 +130,11 @@ absl::Status InsertToken(SqliteConnection& db, const SeedOptions& options,
       db.Prepare("INSERT INTO users (id, username, email, display_name, "
                  "project_id, group_id, blocked, create_time) "
                  "VALUES (?, ?, ?, ?, ?, NULL, ?, ?)"));
+  const std::string username = BotUsername(parent, number);
+  const std::string email = BotEmail(parent, number, options.email_domain);
   user.Bind(1, id)
-      .Bind(2, BotUsername(parent, number))
-      .Bind(3, BotEmail(parent, number, options.email_domain))
+      .Bind(2, username)
+      .Bind(3, email)
       .Bind(4, display_name)
       .Bind(5, project)
       .Bind(6, int64_t{revoked})
@@ -144,9 +146,10 @@ absl::Status InsertToken(SqliteConnection& db, const SeedOptions& options,
       db.Prepare("INSERT INTO access_tokens (id, project_id, group_id, "
                  "user_id, display_name, description, scopes, access_level, "
                  "expires_on, digest, create_time, revoke_time, "
-                 "revocation_reason, family_id) "
+                 "revocation_reason, family_id, bot_username, bot_email, "
+                 "bot_create_time) "
                  "VALUES (?1, ?2, NULL, ?1, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9, "
-                 "?10, ?1)"));
+                 "?10, ?1, ?11, ?12, ?8)"));
   token.Bind(1, id)
       .Bind(2, project)
       .Bind(3, display_name)
@@ -157,7 +160,9 @@ absl::Status InsertToken(SqliteConnection& db, const SeedOptions& options,
       .Bind(8, ToMicros(created))
       .Bind(9, revoked ? std::optional<int64_t>(ToMicros(created))
                        : std::nullopt)
-      .Bind(10, revoked ? kRevokedReason : 0);
+      .Bind(10, revoked ? kRevokedReason : 0)
+      .Bind(11, username)
+      .Bind(12, email);
   ACCESSTOKENS_RETURN_IF_ERROR(token.Run());
 
   if (revoked) return absl::OkStatus();

@@ -201,6 +201,18 @@ CREATE INDEX access_tokens_by_parent ON access_tokens (parent_key, id);
 DROP INDEX access_tokens_by_project;
 DROP INDEX access_tokens_by_group;
 )sql",
+
+    // Version 4: each token row carries its bot user's name, email and
+    // creation time, which never change while the bot has a live token. So
+    // authenticating a live token reads no row of users, one B-tree fewer
+    // per lookup. Rows written before this version keep NULL there and are
+    // read through users. This migration leaves them so: filling them in
+    // would rewrite every token row at the first start after an upgrade.
+    R"sql(
+ALTER TABLE access_tokens ADD COLUMN bot_username TEXT;
+ALTER TABLE access_tokens ADD COLUMN bot_email TEXT;
+ALTER TABLE access_tokens ADD COLUMN bot_create_time INTEGER;
+)sql",
 };
 
 }  // namespace

@@ -234,40 +234,59 @@ BotUserRecord ColumnUser(const SqliteStatement& statement, int first) {
   return user;
 }
 
-absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
-    SqliteConnection& db, absl::string_view digest) {
-  // One statement for the token, its bot user and its project or group, so
-  // that authentication costs one indexed lookup and a few joins. Each
-  // b-tree it reads can cost a disk read or a cache miss. So the membership
-  // is read only for a token that cannot authenticate. Creation, rotation,
-  // revocation and deletion change token, bot and membership together, so
-  // the bot of an unrevoked token is unblocked and a member at the token's
-  // level, with this token as its latest. For other tokens, the bot's latest
-  // token comes from its membership, as in ACCESSTOKENS_USER_QUERY.
+namespace {
+
+// Reads the bot user of `token` from its row in users. Creation, rotation,
+// revocation and deletion change token, bot and membership together. So
+// the bot of an unrevoked token is unblocked and a member at the token's
+// level, with this token as its latest. Only for other tokens does this
+// read the membership, as ACCESSTOKENS_USER_QUERY does.
+absl::StatusOr<BotUserRecord> ReadBotOfToken(SqliteConnection& db,
+                                             const TokenRecord& token) {
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       SqliteStatement statement,
       db.Prepare(
-          "SELECT " ACCESSTOKENS_TOKEN_COLUMNS_OF_T
-          ", u.id, u.username, u.email, u.display_name, u.project_id, "
+          "SELECT u.id, u.username, u.email, u.display_name, u.project_id, "
           "u.group_id, u.blocked, u.purge_time, "
-          "CASE WHEN t.revoke_time IS NULL AND u.blocked = 0 "
-          "THEN t.access_level "
+          "CASE WHEN ?2 AND u.blocked = 0 THEN ?3 "
           "ELSE (SELECT m.access_level FROM memberships m "
           "WHERE m.user_id = u.id) END, "
-          "CASE WHEN t.revoke_time IS NULL AND u.blocked = 0 THEN t.id "
+          "CASE WHEN ?2 AND u.blocked = 0 THEN ?4 "
           "ELSE coalesce("
           "(SELECT m.token_id FROM memberships m WHERE m.user_id = u.id), "
           "(SELECT max(c.id) FROM access_tokens c WHERE c.user_id = u.id)) "
           "END, "
-          "u.create_time, "
-          "t.digest, "
+          "u.create_time "
+          "FROM users u WHERE u.id = ?1"));
+  statement.Bind(1, token.user_id)
+      .Bind(2, int64_t{!token.revoke_time.has_value()})
+      .Bind(3, int64_t{token.access_level})
+      .Bind(4, token.id);
+  ACCESSTOKENS_ASSIGN_OR_RETURN(bool found, statement.Step());
+  if (!found) return NotFound("bot user", UserName(token.user_id));
+  return ColumnUser(statement);
+}
+
+}  // namespace
+
+absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
+    SqliteConnection& db, absl::string_view digest) {
+  // One statement for the token and its project or group, so that
+  // authentication costs one indexed lookup and a few joins. Each B-tree it
+  // reads can cost a disk read or a cache miss. So the bot user of a live
+  // token comes from the copy of its fields in the token row, and the rest
+  // of the bot's record follows from the token (see ReadBotOfToken()).
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      SqliteStatement statement,
+      db.Prepare(
+          "SELECT " ACCESSTOKENS_TOKEN_COLUMNS_OF_T
+          ", t.bot_username, t.bot_email, t.bot_create_time, t.digest, "
           "p.id, p.group_id, p.display_name, p.state, p.create_time, "
           "p.update_time, "
           "g.id, g.parent_id, g.top_level_id, g.display_name, g.state, "
           "g.create_time, g.update_time, g.subtree_inactive, "
           "coalesce(top.allow_project_token_creation, 1) "
           "FROM access_tokens t "
-          "JOIN users u ON u.id = t.user_id "
           "LEFT JOIN projects p ON p.id = t.project_id "
           "LEFT JOIN groups g ON g.id = coalesce(t.group_id, p.group_id) "
           "LEFT JOIN groups top ON top.id = g.top_level_id "
@@ -277,12 +296,31 @@ absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
   if (!found) return absl::NotFoundError("no token has this digest");
 
   TokenOwnership ownership;
-  ownership.token = ColumnToken(statement, 0);
-  ownership.bot_user = ColumnUser(statement, kTokenColumnCount);
-  int column = kTokenColumnCount + kUserColumnCount;
-  ownership.digest = statement.ColumnBlob(column++);
+  TokenRecord& token = ownership.token;
+  token = ColumnToken(statement, 0);
+  const int bot = kTokenColumnCount;
+  // Rows written before schema version 4 have no copy of the bot's fields.
+  // A bot's display name is its token's: creation sets both, rotation copies
+  // the token's, and nothing else changes either while the token is live.
+  if (!token.revoke_time.has_value() && !statement.IsNull(bot)) {
+    BotUserRecord& user = ownership.bot_user;
+    user.id = token.user_id;
+    user.username = statement.ColumnText(bot);
+    user.email = statement.ColumnText(bot + 1);
+    user.display_name = token.display_name;
+    user.resource = token.parent;
+    user.membership_access_level = token.access_level;
+    user.token_id = token.id;
+    user.create_time = FromMicros(statement.ColumnInt64(bot + 2));
+  } else {
+    // The statement above is still on its row, so this read uses the same
+    // snapshot of the database.
+    ACCESSTOKENS_ASSIGN_OR_RETURN(ownership.bot_user,
+                                  ReadBotOfToken(db, token));
+  }
+  ownership.digest = statement.ColumnBlob(bot + 3);
 
-  const int project = column;
+  const int project = bot + 4;
   const int group = project + 6;
   const bool group_inactive =
       !statement.IsNull(group) && statement.ColumnInt64(group + 7) != 0;

@@ -574,6 +574,52 @@ TEST_F(SqliteStoreTest, OwnershipNamesBotsLatestToken) {
   }
 }
 
+void ExpectSameBot(const BotUserRecord& actual, const BotUserRecord& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.username, expected.username);
+  EXPECT_EQ(actual.email, expected.email);
+  EXPECT_EQ(actual.display_name, expected.display_name);
+  EXPECT_EQ(actual.resource, expected.resource);
+  EXPECT_EQ(actual.blocked, expected.blocked);
+  EXPECT_EQ(actual.purged, expected.purged);
+  EXPECT_EQ(actual.membership_access_level, expected.membership_access_level);
+  EXPECT_EQ(actual.token_id, expected.token_id);
+  EXPECT_EQ(actual.create_time, expected.create_time);
+}
+
+// Authentication takes a live token's bot from the copy of the bot's fields
+// in the token row, which creation and rotation write. A row without the
+// copy, as written before schema version 4, is read with the bot's own row.
+// Both ways agree with GetBotUser().
+TEST_F(SqliteStoreTest, OwnershipBotFromEitherRow) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  absl::StatusOr<CreatedAccessToken> created =
+      CreateToken(TokenFor(kProject1, 0));
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE(Rotate(TokenKey{kProject1, created->token.id}, 1).ok());
+  absl::StatusOr<BotUserRecord> bot = store_->GetBotUser(created->bot_user.id);
+  ASSERT_TRUE(bot.ok()) << bot.status();
+  EXPECT_EQ(CountRows("SELECT count(*) FROM access_tokens t "
+                      "JOIN users u ON u.id = t.user_id "
+                      "WHERE t.bot_username = u.username "
+                      "AND t.bot_email = u.email "
+                      "AND t.bot_create_time = u.create_time"),
+            2);
+
+  absl::StatusOr<std::shared_ptr<const TokenOwnership>> from_token_row =
+      store_->FindTokenByDigest(Digest(1));
+  ASSERT_TRUE(from_token_row.ok()) << from_token_row.status();
+  ExpectSameBot((*from_token_row)->bot_user, *bot);
+
+  RawDatabase(path_).Execute(
+      "UPDATE access_tokens SET bot_username = NULL, bot_email = NULL, "
+      "bot_create_time = NULL");
+  absl::StatusOr<std::shared_ptr<const TokenOwnership>> from_user_row =
+      store_->FindTokenByDigest(Digest(1));
+  ASSERT_TRUE(from_user_row.ok()) << from_user_row.status();
+  ExpectSameBot((*from_user_row)->bot_user, *bot);
+}
+
 TEST_F(SqliteStoreTest, ReusedRotatedSecretRevokesFamily) {
   ASSERT_TRUE(CreateProject(1).ok());
   absl::StatusOr<CreatedAccessToken> created =

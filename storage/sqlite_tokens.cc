@@ -121,8 +121,9 @@ absl::StatusOr<int64_t> AllocateBotNumber(SqliteConnection& db,
   return number;
 }
 
-// Inserts a token row and returns its id. `family_id` 0 starts a new
-// family with the token itself.
+// Inserts a token row, with a copy of its bot user's name, email and
+// creation time, and returns its id. `family_id` 0 starts a new family with
+// the token itself.
 absl::StatusOr<int64_t> InsertTokenRow(SqliteConnection& db,
                                        const TokenRecord& token,
                                        absl::string_view digest) {
@@ -130,8 +131,11 @@ absl::StatusOr<int64_t> InsertTokenRow(SqliteConnection& db,
       SqliteStatement insert,
       db.Prepare("INSERT INTO access_tokens (project_id, group_id, user_id, "
                  "display_name, description, scopes, access_level, "
-                 "expires_on, digest, create_time, previous_id) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                 "expires_on, digest, create_time, previous_id, "
+                 "bot_username, bot_email, bot_create_time) "
+                 "SELECT ?, ?, ?3, ?, ?, ?, ?, ?, ?, ?, ?, "
+                 "u.username, u.email, u.create_time "
+                 "FROM users u WHERE u.id = ?3"));
   BindResource(insert, 1, token.parent);
   insert.Bind(3, token.user_id)
       .Bind(4, token.display_name)
@@ -143,6 +147,10 @@ absl::StatusOr<int64_t> InsertTokenRow(SqliteConnection& db,
       .Bind(10, ToMicros(token.create_time))
       .Bind(11, token.previous_id);
   ACCESSTOKENS_RETURN_IF_ERROR(insert.Run());
+  if (db.Changes() != 1) {
+    return absl::InternalError(absl::StrCat("bot user ", token.user_id,
+                                            " of the new token not found"));
+  }
   const int64_t id = sqlite3_last_insert_rowid(db.handle());
 
   ACCESSTOKENS_ASSIGN_OR_RETURN(
