@@ -121,7 +121,8 @@ std::string SeedLayout::ToText() const {
       "big_project_tokens=", big_project_tokens, "\n",
       "project_count=", project_count, "\n", "group_count=", group_count,
       "\n", "revoked_every=", revoked_every, "\n",
-      "token_prefix=", token_prefix, "\n");
+      "token_prefix=", token_prefix, "\n", "schema_version=", schema_version,
+      "\n");
 }
 
 absl::StatusOr<SeedLayout> SeedLayout::Parse(absl::string_view text) {
@@ -143,6 +144,7 @@ absl::StatusOr<SeedLayout> SeedLayout::Parse(absl::string_view text) {
                      : key == "project_count"      ? &layout.project_count
                      : key == "group_count"        ? &layout.group_count
                      : key == "revoked_every"      ? &layout.revoked_every
+                     : key == "schema_version"     ? &layout.schema_version
                                                    : nullptr;
     if (field == nullptr || !absl::SimpleAtoi(value, field)) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -19,6 +19,7 @@
 #include "absl/time/clock.h"
 #include "bench/seeder.h"
 #include "glog/logging.h"
+#include "storage/schema.h"
 
 ABSL_FLAG(std::string, db, "", "Path of the new database file. Required.");
 ABSL_FLAG(std::string, secret_key_file, "",
@@ -47,6 +48,8 @@ ABSL_FLAG(int64_t, tokens_per_transaction, 100000,
           "Tokens inserted per transaction.");
 ABSL_FLAG(int64_t, cache_mib, 1024,
           "SQLite page cache of the seeding connection, in MiB.");
+ABSL_FLAG(bool, print_schema_version, false,
+          "Print the schema version that seeding writes, then exit.");
 ABSL_FLAG(bool, overwrite, false,
           "Delete an existing database (with its -wal, -shm and layout "
           "files) first.");
@@ -71,6 +74,11 @@ int main(int argc, char** argv) {
   // Without memory statistics SQLite takes no global lock per allocation.
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
+  if (absl::GetFlag(FLAGS_print_schema_version)) {
+    std::cout << accesstokens::LatestSchemaVersion() << "\n";
+    return EXIT_SUCCESS;
+  }
+
   namespace bench = accesstokens::bench;
   bench::SeedOptions options;
   options.database_path = absl::GetFlag(FLAGS_db);
@@ -92,6 +100,7 @@ int main(int argc, char** argv) {
   layout.token_prefix = absl::GetFlag(FLAGS_token_prefix);
   layout.token_count = absl::GetFlag(FLAGS_tokens);
   layout.revoked_every = absl::GetFlag(FLAGS_revoked_every);
+  layout.schema_version = accesstokens::LatestSchemaVersion();
   layout.project_count = absl::GetFlag(FLAGS_projects);
   if (layout.project_count < 0) {
     layout.project_count = std::max<int64_t>(2, layout.token_count / 100);
