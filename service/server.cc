@@ -28,6 +28,11 @@ constexpr absl::Duration kIdempotencyKeyLifetime = absl::Hours(48);
 // Bot users purged per transaction, so that a large backlog does not hold
 // the writer for long.
 constexpr int kPurgeBatchSize = 1000;
+// Token rows given their bot user fields per transaction, and the pause
+// after each, so that other writes go on while an upgraded database is
+// filled in.
+constexpr int kBotCopyBatchSize = 1000;
+constexpr absl::Duration kBotCopyPause = absl::Milliseconds(10);
 
 absl::Status ValidateEmailDomain(absl::string_view domain) {
   const auto invalid = [&](absl::string_view reason) {
@@ -297,7 +302,48 @@ absl::StatusOr<int> Server::RunMaintenance() {
   return total;
 }
 
+void Server::CopyBotFields() {
+  int64_t copied = 0;
+  int64_t left = 0;
+  bool announced = false;
+  do {
+    absl::Notification done;
+    absl::StatusOr<BotCopyProgress> progress;
+    store_->FillBotCopies(kBotCopyBatchSize,
+                          [&](absl::StatusOr<BotCopyProgress> result) {
+                            progress = std::move(result);
+                            done.Notify();
+                          });
+    done.WaitForNotification();
+    if (!progress.ok()) {
+      LOG(ERROR) << "filling in the bot user fields of token rows stopped "
+                 << "after " << copied << " rows: " << progress.status();
+      return;
+    }
+
+    if (!announced && progress->ids_left > 0) {
+      LOG(INFO) << "filling in the bot user fields of token rows written "
+                << "before schema version 4; " << progress->ids_left
+                << " token ids left to visit";
+      announced = true;
+    }
+    copied += progress->rows_copied;
+    left = progress->ids_left;
+  } while (left > 0 &&
+           !stopping_.WaitForNotificationWithTimeout(kBotCopyPause));
+
+  if (left > 0) {
+    LOG(INFO) << "stopped filling in the bot user fields of token rows "
+              << "after " << copied << " rows; " << left
+              << " token ids are left for the next start";
+  } else if (copied > 0) {
+    LOG(INFO) << "filled in the bot user fields of " << copied
+              << " token rows";
+  }
+}
+
 void Server::MaintenanceLoop() {
+  CopyBotFields();
   while (!stopping_.WaitForNotificationWithTimeout(
       options_.maintenance_interval)) {
     absl::StatusOr<int> purged = RunMaintenance();

@@ -120,7 +120,13 @@ class Server {
  private:
   Server() = default;
 
-  // Runs RunMaintenance() every maintenance interval until shutdown.
+  // Fills in the bot user fields of token rows written before schema
+  // version 4, in batches with a pause between them, until every row has
+  // them or shutdown begins. A failure is logged; the next start retries.
+  void CopyBotFields();
+
+  // Runs CopyBotFields() once, then RunMaintenance() every maintenance
+  // interval until shutdown.
   void MaintenanceLoop();
 
   ServerOptions options_;

@@ -205,13 +205,19 @@ DROP INDEX access_tokens_by_group;
     // Version 4: each token row carries its bot user's name, email and
     // creation time, which never change while the bot has a live token. So
     // authenticating a live token reads no row of users, one B-tree fewer
-    // per lookup. Rows written before this version keep NULL there and are
-    // read through users. This migration leaves them so: filling them in
-    // would rewrite every token row at the first start after an upgrade.
+    // per lookup. Filling in the existing rows here would rewrite every
+    // token row at the first start after an upgrade. Instead the server
+    // fills them in small batches after it starts (FillBotCopies()), from
+    // the highest id down, and until then reads them through users. The
+    // setting bot_copies_missing_below is the first id that needs no
+    // filling in.
     R"sql(
 ALTER TABLE access_tokens ADD COLUMN bot_username TEXT;
 ALTER TABLE access_tokens ADD COLUMN bot_email TEXT;
 ALTER TABLE access_tokens ADD COLUMN bot_create_time INTEGER;
+INSERT INTO settings (key, value)
+  SELECT 'bot_copies_missing_below', max(id) + 1 FROM access_tokens
+  HAVING max(id) IS NOT NULL;
 )sql",
 };
 

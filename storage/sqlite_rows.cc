@@ -299,7 +299,8 @@ absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
   TokenRecord& token = ownership.token;
   token = ColumnToken(statement, 0);
   const int bot = kTokenColumnCount;
-  // Rows written before schema version 4 have no copy of the bot's fields.
+  // Rows written before schema version 4 have no copy of the bot's fields
+  // until FillBotCopies() fills them in.
   // A bot's display name is its token's: creation sets both, rotation copies
   // the token's, and nothing else changes either while the token is live.
   if (!token.revoke_time.has_value() && !statement.IsNull(bot)) {

@@ -626,6 +626,18 @@ void SqliteStore::RecordAuditEvent(AuditEventRecord event) {
       });
 }
 
+void SqliteStore::FillBotCopies(int limit,
+                                WriteCallback<BotCopyProgress> done) {
+  // The copies change no field that authentication returns, so cached
+  // tokens stay valid.
+  Write<BotCopyProgress>(
+      std::nullopt,
+      [limit](SqliteConnection& db, WriteEffects&) {
+        return internal::FillBotCopies(db, limit);
+      },
+      std::move(done));
+}
+
 void SqliteStore::Purge(absl::Time revoked_before, absl::Time keys_before,
                         int limit, absl::Time now, WriteCallback<int> done) {
   Write<int>(

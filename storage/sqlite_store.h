@@ -112,6 +112,7 @@ class SqliteStore final : public Store {
   void RecordTokenUses(std::vector<TokenUse> uses,
                        absl::AnyInvocable<void() &&> done) override;
   void RecordAuditEvent(AuditEventRecord event) override;
+  void FillBotCopies(int limit, WriteCallback<BotCopyProgress> done) override;
   void Purge(absl::Time revoked_before, absl::Time keys_before, int limit,
              absl::Time now, WriteCallback<int> done) override;
 

@@ -160,6 +160,15 @@ class SqliteStoreTest : public ::testing::Test {
     return RawDatabase(path_).QueryInt(sql);
   }
 
+  // Token rows whose copy of the bot user's fields matches the user row.
+  int64_t RowsWithBotCopy() {
+    return CountRows(
+        "SELECT count(*) FROM access_tokens t "
+        "JOIN users u ON u.id = t.user_id "
+        "WHERE t.bot_username = u.username AND t.bot_email = u.email "
+        "AND t.bot_create_time = u.create_time");
+  }
+
   testing::TempDir folder_;
   const std::string path_ = folder_.File("store.db");
   std::unique_ptr<SqliteStore> store_;
@@ -599,12 +608,7 @@ TEST_F(SqliteStoreTest, OwnershipBotFromEitherRow) {
   ASSERT_TRUE(Rotate(TokenKey{kProject1, created->token.id}, 1).ok());
   absl::StatusOr<BotUserRecord> bot = store_->GetBotUser(created->bot_user.id);
   ASSERT_TRUE(bot.ok()) << bot.status();
-  EXPECT_EQ(CountRows("SELECT count(*) FROM access_tokens t "
-                      "JOIN users u ON u.id = t.user_id "
-                      "WHERE t.bot_username = u.username "
-                      "AND t.bot_email = u.email "
-                      "AND t.bot_create_time = u.create_time"),
-            2);
+  EXPECT_EQ(RowsWithBotCopy(), 2);
 
   absl::StatusOr<std::shared_ptr<const TokenOwnership>> from_token_row =
       store_->FindTokenByDigest(Digest(1));
@@ -618,6 +622,51 @@ TEST_F(SqliteStoreTest, OwnershipBotFromEitherRow) {
       store_->FindTokenByDigest(Digest(1));
   ASSERT_TRUE(from_user_row.ok()) << from_user_row.status();
   ExpectSameBot((*from_user_row)->bot_user, *bot);
+}
+
+// Rows written before schema version 4 lack the copy of the bot's fields.
+// The migration records the first id that has it. FillBotCopies() fills in
+// the rows below it from the top, a batch at a time.
+TEST_F(SqliteStoreTest, FillBotCopiesFillsOldRows) {
+  ASSERT_TRUE(CreateProject(1).ok());
+  for (int n = 0; n < 5; ++n) {
+    ASSERT_TRUE(CreateToken(TokenFor(kProject1, n)).ok());
+  }
+  ASSERT_TRUE(Revoke(kProject1, 2).ok());
+  RawDatabase(path_).Execute(
+      "UPDATE access_tokens SET bot_username = NULL, bot_email = NULL, "
+      "bot_create_time = NULL WHERE id < 5; "
+      "INSERT INTO settings (key, value) "
+      "VALUES ('bot_copies_missing_below', 5)");
+  const auto fill = [&] {
+    return Await<BotCopyProgress>(
+        [&](auto done) { store_->FillBotCopies(3, std::move(done)); });
+  };
+
+  absl::StatusOr<BotCopyProgress> first = fill();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->rows_copied, 3);
+  EXPECT_EQ(first->ids_left, 1);
+  EXPECT_EQ(CountRows("SELECT count(*) FROM access_tokens "
+                      "WHERE bot_username IS NULL"),
+            1);
+  EXPECT_EQ(CountRows("SELECT value FROM settings "
+                      "WHERE key = 'bot_copies_missing_below'"),
+            2);
+
+  absl::StatusOr<BotCopyProgress> last = fill();
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->rows_copied, 1);
+  EXPECT_EQ(last->ids_left, 0);
+  EXPECT_EQ(RowsWithBotCopy(), 5);
+  EXPECT_EQ(CountRows("SELECT count(*) FROM settings "
+                      "WHERE key = 'bot_copies_missing_below'"),
+            0);
+
+  absl::StatusOr<BotCopyProgress> done = fill();
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->rows_copied, 0);
+  EXPECT_EQ(done->ids_left, 0);
 }
 
 TEST_F(SqliteStoreTest, ReusedRotatedSecretRevokesFamily) {

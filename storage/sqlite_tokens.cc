@@ -1,7 +1,10 @@
 // Write operations on access tokens and bot users: creation with the bot
-// naming allocator, revocation, rotation, last use and purging.
+// naming allocator, revocation, rotation, last use, purging, and the
+// filling in of bot copies in token rows older than schema version 4.
 
 #include <sqlite3.h>
+
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -410,6 +413,47 @@ absl::Status StoreTokenUses(SqliteConnection& db,
     update.Reset();
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<BotCopyProgress> FillBotCopies(SqliteConnection& db,
+                                              int limit) {
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      SqliteStatement setting,
+      db.Prepare("SELECT value FROM settings "
+                 "WHERE key = 'bot_copies_missing_below'"));
+  ACCESSTOKENS_ASSIGN_OR_RETURN(bool pending, setting.Step());
+  if (!pending) return BotCopyProgress{};
+  const int64_t below = setting.ColumnInt64(0);
+  const int64_t from = std::max<int64_t>(1, below - limit);
+
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      SqliteStatement copy,
+      db.Prepare("UPDATE access_tokens "
+                 "SET (bot_username, bot_email, bot_create_time) = "
+                 "(SELECT u.username, u.email, u.create_time FROM users u "
+                 "WHERE u.id = access_tokens.user_id) "
+                 "WHERE id >= ? AND id < ? AND bot_username IS NULL"));
+  copy.Bind(1, from).Bind(2, below);
+  ACCESSTOKENS_RETURN_IF_ERROR(copy.Run());
+  BotCopyProgress progress;
+  progress.rows_copied = db.Changes();
+
+  if (from == 1) {
+    ACCESSTOKENS_ASSIGN_OR_RETURN(
+        SqliteStatement finish,
+        db.Prepare("DELETE FROM settings "
+                   "WHERE key = 'bot_copies_missing_below'"));
+    ACCESSTOKENS_RETURN_IF_ERROR(finish.Run());
+    return progress;
+  }
+  ACCESSTOKENS_ASSIGN_OR_RETURN(
+      SqliteStatement lower,
+      db.Prepare("UPDATE settings SET value = ? "
+                 "WHERE key = 'bot_copies_missing_below'"));
+  lower.Bind(1, from);
+  ACCESSTOKENS_RETURN_IF_ERROR(lower.Run());
+  progress.ids_left = from - 1;
+  return progress;
 }
 
 absl::StatusOr<std::vector<std::string>> PurgeBotUsers(

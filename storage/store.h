@@ -294,6 +294,15 @@ struct DeletedResource {
 };
 
 // One recorded authentication of a token.
+// Progress of filling in the copies of bot user fields in token rows
+// written before schema version 4 (Store::FillBotCopies()).
+struct BotCopyProgress {
+  // Token rows filled in by this call.
+  int64_t rows_copied = 0;
+  // Token ids still to visit; 0 once every row has its copy.
+  int64_t ids_left = 0;
+};
+
 struct TokenUse {
   int64_t token_id = 0;
   absl::Time time;
@@ -466,6 +475,13 @@ class Store {
   // Writes an audit event on its own, for a change refused before it
   // reached the store. Does not wait for the write.
   virtual void RecordAuditEvent(AuditEventRecord event) = 0;
+
+  // Copies the bot user's name, email and creation time into up to `limit`
+  // token rows written before schema version 4, so that authenticating
+  // them reads no row of users. Call it until ids_left is 0; once it is, a
+  // call writes nothing.
+  virtual void FillBotCopies(int limit,
+                             WriteCallback<BotCopyProgress> done) = 0;
 
   // Marks as purged the blocked bot users whose tokens were all revoked
   // before `revoked_before`, at most `limit` of them, and deletes
