@@ -293,7 +293,6 @@ struct DeletedResource {
   int revoked_token_count = 0;
 };
 
-// One recorded authentication of a token.
 // Progress of filling in the copies of bot user fields in token rows
 // written before schema version 4 (Store::FillBotCopies()).
 struct BotCopyProgress {
@@ -303,6 +302,7 @@ struct BotCopyProgress {
   int64_t ids_left = 0;
 };
 
+// One recorded authentication of a token.
 struct TokenUse {
   int64_t token_id = 0;
   absl::Time time;
