@@ -40,10 +40,8 @@ struct SeedLayout {
   int64_t revoked_every = 100;
   // Prefix of every secret, as the server's --token_prefix.
   std::string token_prefix = "glpat-";
-  // The schema version (PRAGMA user_version) the seeder wrote; 0 if the
-  // layout file has no schema_version line. A database seeded for an older schema still opens
-  // after the server migrates it, but lacks what the newer schema's rows
-  // carry, so bench/run seeds it again.
+  // Schema version (PRAGMA user_version) that the seeder wrote, or 0 if the
+  // layout file has no such line. bench/run seeds an older database again.
   int64_t schema_version = 0;
 
   // Checks that the counts fit together. INVALID_ARGUMENT names the field.

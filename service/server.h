@@ -121,8 +121,7 @@ class Server {
   Server() = default;
 
   // Fills in the bot user fields of token rows written before schema
-  // version 4, in batches with a pause between them, until every row has
-  // them or shutdown begins. A failure is logged; the next start retries.
+  // version 4, in paced batches, until done or shutdown. Logs a failure.
   void CopyBotFields();
 
   // Runs CopyBotFields() once, then RunMaintenance() every maintenance

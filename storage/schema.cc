@@ -203,14 +203,10 @@ DROP INDEX access_tokens_by_group;
 )sql",
 
     // Version 4: each token row carries its bot user's name, email and
-    // creation time, which never change while the bot has a live token. So
-    // authenticating a live token reads no row of users, one B-tree fewer
-    // per lookup. Filling in the existing rows here would rewrite every
-    // token row at the first start after an upgrade. Instead the server
-    // fills them in small batches after it starts (FillBotCopies()), from
-    // the highest id down, and until then reads them through users. The
-    // setting bot_copies_missing_below is the first id that needs no
-    // filling in.
+    // creation time, so authenticating a live token reads no row of users.
+    // The server fills in existing rows in batches after start, below the id
+    // in bot_copies_missing_below, so an upgrade does not rewrite them all at
+    // once (FillBotCopies()).
     R"sql(
 ALTER TABLE access_tokens ADD COLUMN bot_username TEXT;
 ALTER TABLE access_tokens ADD COLUMN bot_email TEXT;

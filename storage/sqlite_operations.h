@@ -79,9 +79,8 @@ absl::StatusOr<RotatedAccessToken> RotateToken(SqliteConnection& db,
                                                const TokenRotation& rotation);
 absl::Status StoreTokenUses(SqliteConnection& db,
                             const std::vector<TokenUse>& uses);
-// Copies the bot user's fields into the token rows below the id in the
-// setting bot_copies_missing_below, at most `limit` ids of them from the
-// top, and lowers the setting, or deletes it once no id is left.
+// Copies the bot user's fields into up to `limit` token ids below the
+// setting bot_copies_missing_below, then lowers or deletes the setting.
 absl::StatusOr<BotCopyProgress> FillBotCopies(SqliteConnection& db,
                                               int limit);
 // Returns the names of the purged bot users.

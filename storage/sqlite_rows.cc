@@ -236,11 +236,8 @@ BotUserRecord ColumnUser(const SqliteStatement& statement, int first) {
 
 namespace {
 
-// Reads the bot user of `token` from its row in users. Creation, rotation,
-// revocation and deletion change token, bot and membership together. So
-// the bot of an unrevoked token is unblocked and a member at the token's
-// level, with this token as its latest. Only for other tokens does this
-// read the membership, as ACCESSTOKENS_USER_QUERY does.
+// Reads the bot user of `token` from users. Writes change token, bot and
+// membership together, so only a revoked token needs the membership read.
 absl::StatusOr<BotUserRecord> ReadBotOfToken(SqliteConnection& db,
                                              const TokenRecord& token) {
   ACCESSTOKENS_ASSIGN_OR_RETURN(
@@ -271,11 +268,8 @@ absl::StatusOr<BotUserRecord> ReadBotOfToken(SqliteConnection& db,
 
 absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
     SqliteConnection& db, absl::string_view digest) {
-  // One statement for the token and its project or group, so that
-  // authentication costs one indexed lookup and a few joins. Each B-tree it
-  // reads can cost a disk read or a cache miss. So the bot user of a live
-  // token comes from the copy of its fields in the token row, and the rest
-  // of the bot's record follows from the token (see ReadBotOfToken()).
+  // Each B-tree read can cost a disk read, so a live token's bot comes from
+  // the copy of its fields in the token row instead of a join with users.
   ACCESSTOKENS_ASSIGN_OR_RETURN(
       SqliteStatement statement,
       db.Prepare(
@@ -299,10 +293,8 @@ absl::StatusOr<TokenOwnership> ReadOwnershipByDigest(
   TokenRecord& token = ownership.token;
   token = ColumnToken(statement, 0);
   const int bot = kTokenColumnCount;
-  // Rows written before schema version 4 have no copy of the bot's fields
-  // until FillBotCopies() fills them in.
-  // A bot's display name is its token's: creation sets both, rotation copies
-  // the token's, and nothing else changes either while the token is live.
+  // Older rows lack the copy until FillBotCopies() fills them in. A live
+  // token's bot has the token's display name: creation sets both alike.
   if (!token.revoke_time.has_value() && !statement.IsNull(bot)) {
     BotUserRecord& user = ownership.bot_user;
     user.id = token.user_id;

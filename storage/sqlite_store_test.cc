@@ -596,10 +596,8 @@ void ExpectSameBot(const BotUserRecord& actual, const BotUserRecord& expected) {
   EXPECT_EQ(actual.create_time, expected.create_time);
 }
 
-// Authentication takes a live token's bot from the copy of the bot's fields
-// in the token row, which creation and rotation write. A row without the
-// copy, as written before schema version 4, is read with the bot's own row.
-// Both ways agree with GetBotUser().
+// A live token's bot comes from the copy in the token row, or from users for
+// a row without the copy. Both agree with GetBotUser().
 TEST_F(SqliteStoreTest, OwnershipBotFromEitherRow) {
   ASSERT_TRUE(CreateProject(1).ok());
   absl::StatusOr<CreatedAccessToken> created =
@@ -624,9 +622,8 @@ TEST_F(SqliteStoreTest, OwnershipBotFromEitherRow) {
   ExpectSameBot((*from_user_row)->bot_user, *bot);
 }
 
-// Rows written before schema version 4 lack the copy of the bot's fields.
-// The migration records the first id that has it. FillBotCopies() fills in
-// the rows below it from the top, a batch at a time.
+// FillBotCopies() fills in rows without the copy from the top down, one
+// batch per call, and then deletes its setting.
 TEST_F(SqliteStoreTest, FillBotCopiesFillsOldRows) {
   ASSERT_TRUE(CreateProject(1).ok());
   for (int n = 0; n < 5; ++n) {

@@ -298,7 +298,7 @@ struct DeletedResource {
 struct BotCopyProgress {
   // Token rows filled in by this call.
   int64_t rows_copied = 0;
-  // Token ids still to visit; 0 once every row has its copy.
+  // Token ids still to visit, or 0 once every row has its copy.
   int64_t ids_left = 0;
 };
 
@@ -477,9 +477,7 @@ class Store {
   virtual void RecordAuditEvent(AuditEventRecord event) = 0;
 
   // Copies the bot user's name, email and creation time into up to `limit`
-  // token rows written before schema version 4, so that authenticating
-  // them reads no row of users. Call it until ids_left is 0; once it is, a
-  // call writes nothing.
+  // token rows written before schema version 4. Call it until ids_left is 0.
   virtual void FillBotCopies(int limit,
                              WriteCallback<BotCopyProgress> done) = 0;
 
